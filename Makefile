@@ -1,0 +1,79 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.11 on the PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD := $(shell sed -n 's/^DEMO_PASSWORD = "\(.*\)"/\1/p' communes/demo.py)
+
+.PHONY: help install messages run test lint format makemessages worker clean
+
+help:
+	@echo "make run    - install, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - lint, check migrations and run the test suite"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed and none was found." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $@
+
+install: $(STAMP)
+
+# Compiled catalogues are build output; the .po files are committed.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(MO)
+
+run: export DEBUG ?= 1
+run: install messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo
+	@echo "Demo logins (password for all: $(DEMO_PASSWORD))"
+	@echo "  bandanvan  board staff, Vũ Thư          dungnghia  commune officer, Dũng Nghĩa"
+	@echo "  bachthuan  commune officer, Bách Thuận  tnmt       agency responder, land & environment"
+	@echo "  lanhdao    leader (read-only)           admin      administrator"
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: export SECRET_KEY ?= insecure-key-for-make-test-only
+test: install messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# For developers changing user-visible text (needs gettext's xgettext).
+makemessages: export DEBUG ?= 1
+makemessages: install
+	$(BIN)/python manage.py makemessages -l vi -l en --no-location --no-obsolete --ignore=.venv
+	msgen --no-location -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+
+worker: export DEBUG ?= 1
+worker: install messages
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles $(MO)

@@ -1,0 +1,37 @@
+"""The one scoping mechanism: `Model.objects.visible_to(user)`.
+
+A user sees their own unit and every unit below it. The unit tree is a materialised path
+(django-treebeard), so "below" is one `path LIKE 'prefix%'` served by the path's index,
+however deep the tree. Agency responders see only what is assigned to their agency;
+administrators see everything. Views never filter by unit by hand.
+"""
+
+from django.db import models
+
+
+class ScopedQuerySet(models.QuerySet):
+    # The lookup from this model to its AdministrativeUnit ("" when the model is the unit).
+    unit_lookup: str = ""
+    # The lookup from this model to the Agency it is assigned to (None: responders see nothing).
+    agency_lookup: str | None = None
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        # Imported here: accounts.models imports communes models by name only.
+        from accounts.models import Role
+
+        if user.role == Role.AGENCY_RESPONDER:
+            if self.agency_lookup is None or user.agency_id is None:
+                return self.none()
+            return self.filter(**{self.agency_lookup: user.agency_id})
+        if user.unit_id is None:
+            return self.none()
+        return self.within(user.unit)
+
+    def within(self, unit):
+        """Rows of this unit and of every unit below it."""
+        prefix = f"{self.unit_lookup}__path" if self.unit_lookup else "path"
+        return self.filter(**{f"{prefix}__startswith": unit.path})

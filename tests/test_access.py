@@ -1,0 +1,100 @@
+"""Walks every URL pattern, so pages added later are covered without writing a test for them."""
+
+import pytest
+
+from accounts.access import allowed_roles
+from accounts.models import Role
+
+from .urlwalk import app_routes, walk
+
+PUBLIC = {"login", "healthz", "set_language"}
+
+
+def is_public(route):
+    return getattr(route.callback, "login_required", True) is False
+
+
+def test_the_public_views_are_exactly_login_healthz_and_the_language_switch():
+    assert {route.name for route in app_routes() if is_public(route)} == PUBLIC
+
+
+def test_every_view_declares_who_may_use_it():
+    undeclared = [
+        route.url
+        for route in app_routes()
+        if not is_public(route) and not allowed_roles(route.callback)
+    ]
+    assert undeclared == []
+
+
+def test_every_page_redirects_an_anonymous_visitor_to_login(anonymous, db):
+    for route in app_routes():
+        if is_public(route):
+            continue
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(route.url)
+            assert response.status_code == 302, (method, route.url)
+            assert response["Location"].startswith("/accounts/login/?next="), route.url
+
+
+def test_the_admin_sends_anonymous_visitors_to_its_login(anonymous, db):
+    response = anonymous.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_public_pages_open_without_login(anonymous, db):
+    assert anonymous.get("/accounts/login/").status_code == 200
+    assert anonymous.get("/healthz").status_code == 200
+
+
+def test_leader_is_refused_every_write(leader):
+    """Leaders read: a POST to any page but their own password and logout is refused."""
+    personal = {"password_change", "password_change_done", "logout"}
+    for route in app_routes():
+        if is_public(route) or route.name in personal:
+            continue
+        response = leader.post(route.url, {"name": "x"})
+        assert response.status_code == 403, route.url
+
+
+def test_leader_cannot_enter_the_admin(leader):
+    assert leader.get("/admin/").status_code == 302
+    response = leader.post("/admin/communes/hamlet/add/", {"name": "Thôn Mới", "commune": 1})
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_leader_user_cannot_write():
+    assert not _user(Role.LEADER).can_write
+    assert _user(Role.BOARD_STAFF).can_write
+
+
+def _user(role):
+    from accounts.models import User
+
+    return User(username="x", role=role)
+
+
+def test_agency_responder_is_refused_the_unit_pages(responder, demo):
+    assert responder.get("/units/").status_code == 403
+
+
+@pytest.mark.parametrize("username", ["bandanvan", "dungnghia", "tnmt", "lanhdao"])
+def test_only_administrators_reach_the_admin(demo, client, username):
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username=username))
+    assert client.get("/admin/").status_code == 302
+
+
+def test_administrator_edits_reference_data_in_the_admin(administrator):
+    for url in ["/admin/", "/admin/communes/administrativeunit/", "/admin/communes/hamlet/",
+                "/admin/communes/officeholder/", "/admin/communes/position/",
+                "/admin/communes/agency/", "/admin/accounts/user/"]:  # fmt: skip
+        assert administrator.get(url).status_code == 200, url
+
+
+def test_walk_covers_the_known_pages():
+    names = {route.name for route in walk()}
+    assert {"home", "communes:unit-tree", "communes:unit-detail", "login", "logout"} <= names
