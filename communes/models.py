@@ -97,7 +97,8 @@ class AdministrativeUnit(MP_Node):
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
 
-    node_order_by = ["name"]
+    # No node_order_by: children keep the order they were added in (or moved to in the admin),
+    # the same on every database, whatever its collation does with Vietnamese letters.
     objects = UnitManager()
 
     class Meta:

@@ -61,3 +61,8 @@ def test_english_is_available():
         assert translation.gettext("Units") == "Units"
     with translation.override("vi"):
         assert translation.gettext("Units") != "Units"
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(anonymous, db):
+    response = anonymous.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in response.text

@@ -82,3 +82,11 @@ def test_unit_tree_keeps_a_bounded_number_of_queries(board_staff, django_assert_
     with django_assert_max_num_queries(8):
         response = board_staff.get("/units/", {"page": 2})
     assert response.context["page"].paginator.num_pages == 2
+
+
+def test_units_are_listed_in_the_order_of_the_official_list(board_staff):
+    from communes.demo import COMMUNES
+
+    response = board_staff.get("/units/")
+    names = [unit.name for unit in response.context["page"]]
+    assert names == ["Vũ Thư", "Vũ Thư", *COMMUNES]
