@@ -11,6 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
+EN_PO := locale/en/LC_MESSAGES/django.po
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD := $(shell sed -n 's/^DEMO_PASSWORD = "\(.*\)"/\1/p' communes/demo.py)
@@ -69,7 +70,9 @@ format: install
 makemessages: export DEBUG ?= 1
 makemessages: install
 	$(BIN)/python manage.py makemessages -l vi -l en --no-location --no-obsolete --ignore=.venv
-	msgen --no-location -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	@# English source strings: the English catalogue is the source itself (fuzzy guesses dropped).
+	msgattrib --no-location --clear-fuzzy --empty -o $(EN_PO) $(EN_PO)
+	msgen --no-location -o $(EN_PO) $(EN_PO)
 
 worker: export DEBUG ?= 1
 worker: install messages
