@@ -14,6 +14,8 @@ class ScopedQuerySet(models.QuerySet):
     unit_lookup: str = ""
     # The lookup from this model to the Agency it is assigned to (None: responders see nothing).
     agency_lookup: str | None = None
+    # Rows of the units above the user's also apply to them (a district's plan binds its communes).
+    include_ancestors: bool = False
 
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -29,9 +31,22 @@ class ScopedQuerySet(models.QuerySet):
             return self.filter(**{self.agency_lookup: user.agency_id})
         if user.unit_id is None:
             return self.none()
+        if self.include_ancestors:
+            return self.filter(self._below(user.unit) | self._above(user.unit))
         return self.within(user.unit)
 
     def within(self, unit):
         """Rows of this unit and of every unit below it."""
-        prefix = f"{self.unit_lookup}__path" if self.unit_lookup else "path"
-        return self.filter(**{f"{prefix}__startswith": unit.path})
+        return self.filter(self._below(unit))
+
+    def _path_lookup(self):
+        return f"{self.unit_lookup}__path" if self.unit_lookup else "path"
+
+    def _below(self, unit):
+        return models.Q(**{f"{self._path_lookup()}__startswith": unit.path})
+
+    def _above(self, unit):
+        # Ancestors' paths are the prefixes of the unit's own path, one step at a time.
+        step = unit.steplen
+        paths = [unit.path[:end] for end in range(step, len(unit.path), step)]
+        return models.Q(**{f"{self._path_lookup()}__in": paths})

@@ -42,8 +42,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "treebeard",
+    "django_filters",
+    "simple_history",
     "accounts",
     "communes",
+    "dialogues",
+    "feedback",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change kept by django-simple-history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -126,6 +133,9 @@ STORAGES = {
 }
 # Uploaded files live outside the static path and are served only through views that check scope.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+
+# A session announced to residents fewer days ahead than this gets a visible warning.
+SESSION_NOTICE_DAYS = env.int("SESSION_NOTICE_DAYS", default=7)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

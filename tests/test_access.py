@@ -7,14 +7,15 @@ from accounts.models import Role
 
 from .urlwalk import app_routes, walk
 
-PUBLIC = {"login", "healthz", "set_language"}
+# The calendar feed is public by design: its address carries a private token.
+PUBLIC = {"login", "healthz", "set_language", "dialogues:session-feed"}
 
 
 def is_public(route):
     return getattr(route.callback, "login_required", True) is False
 
 
-def test_the_public_views_are_exactly_login_healthz_and_the_language_switch():
+def test_the_public_views_are_exactly_login_healthz_language_switch_and_calendar_feed():
     assert {route.name for route in app_routes() if is_public(route)} == PUBLIC
 
 

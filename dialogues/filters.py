@@ -1,0 +1,58 @@
+"""The session list's filters, shared by the list page, the calendar and the exports."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit, UnitLevel
+
+from .models import Plan, Session, SessionStatus
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
+
+
+class SessionFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"),
+        queryset=AdministrativeUnit.objects.none(),
+        method="filter_unit",
+        empty_label=_("All units in your scope"),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=UnitLevel.choices, empty_label=_("All levels")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=SessionStatus.choices, empty_label=_("All statuses")
+    )
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("All plans")
+    )
+    start = django_filters.DateFilter(
+        label=_("From"),
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+    )
+    end = django_filters.DateFilter(
+        label=_("To"),
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+    )
+
+    class Meta:
+        model = Session
+        fields = ["unit", "level", "status", "plan", "start", "end"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        # The base queryset is always the user's scope; filters only narrow it.
+        super().__init__(data, *args, queryset=Session.objects.visible_to(user), **kwargs)
+        self.filters["unit"].queryset = AdministrativeUnit.objects.visible_to(user).active()
+        self.filters["plan"].queryset = Plan.objects.visible_to(user)
+
+    def filter_unit(self, queryset, name, unit):
+        """Sessions hosted by the unit or any unit below it."""
+        return queryset.filter(host_unit__path__startswith=unit.path)

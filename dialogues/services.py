@@ -1,0 +1,120 @@
+"""Changes to sessions that the workflow governs. Views call these; nothing else sets `status`.
+
+planned → held; planned → postponed (new date, reason; the old date kept) → planned again;
+planned → cancelled (reason). Attendance and minutes only once held, never before it starts.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Postponement, Session, SessionStatus
+
+
+class TransitionNotAllowed(ValidationError):
+    """The session's status does not allow this change; the message says why, for the user."""
+
+
+def _require_status(session: Session, *allowed: str, action: str) -> None:
+    if session.status not in allowed:
+        raise TransitionNotAllowed(
+            _("A session that is “%(status)s” cannot be %(action)s.")
+            % {"status": session.get_status_display(), "action": action}
+        )
+
+
+def _check_dates_in_plan(session: Session, starts_at, ends_at) -> None:
+    errors = {}
+    if ends_at <= starts_at:
+        errors["new_ends_at"] = _("The end must be after the start.")
+    day = timezone.localtime(starts_at).date()
+    if not session.plan.covers(day):
+        errors["new_starts_at"] = _(
+            "The date must be within the plan's period, %(start)s to %(end)s."
+        ) % {
+            "start": session.plan.period_start.strftime("%d/%m/%Y"),
+            "end": session.plan.period_end.strftime("%d/%m/%Y"),
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_mark_held(
+    *, session: Session, by, attendance_residents: int, attendance_cadres: int,
+    minutes_text: str = "", minutes_file=None,
+) -> Session:  # fmt: skip
+    _require_status(session, SessionStatus.PLANNED, action=_("marked as held"))
+    if not session.has_started:
+        raise TransitionNotAllowed(
+            _("The session starts at %(start)s; it cannot be marked as held before it starts.")
+            % {"start": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y")}
+        )
+    session.status = SessionStatus.HELD
+    session.attendance_residents = attendance_residents
+    session.attendance_cadres = attendance_cadres
+    session.minutes_text = minutes_text
+    if minutes_file:
+        session.minutes_file = minutes_file
+    session.logged_by = by
+    session.logged_at = timezone.now()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_update_record(
+    *, session: Session, attendance_residents: int, attendance_cadres: int,
+    minutes_text: str, minutes_file=None,
+) -> Session:  # fmt: skip
+    """Correct the attendance and minutes of a session already held."""
+    _require_status(session, SessionStatus.HELD, action=_("given attendance and minutes"))
+    session.attendance_residents = attendance_residents
+    session.attendance_cadres = attendance_cadres
+    session.minutes_text = minutes_text
+    if minutes_file:
+        session.minutes_file = minutes_file
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_postpone(*, session: Session, by, new_starts_at, new_ends_at, reason: str) -> Session:
+    _require_status(session, SessionStatus.PLANNED, action=_("postponed"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for postponing.")})
+    _check_dates_in_plan(session, new_starts_at, new_ends_at)
+    Postponement.objects.create(
+        session=session,
+        old_starts_at=session.starts_at,
+        old_ends_at=session.ends_at,
+        new_starts_at=new_starts_at,
+        new_ends_at=new_ends_at,
+        reason=reason.strip(),
+        created_by=by,
+    )
+    session.starts_at, session.ends_at = new_starts_at, new_ends_at
+    session.status = SessionStatus.POSTPONED
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_reschedule(*, session: Session, by) -> Session:
+    """Confirm a postponed session at its new date: it is planned again."""
+    _require_status(session, SessionStatus.POSTPONED, action=_("planned again"))
+    session.status = SessionStatus.PLANNED
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, by, reason: str) -> Session:
+    _require_status(session, SessionStatus.PLANNED, action=_("cancelled"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason.strip()
+    session.save()
+    return session

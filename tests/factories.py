@@ -1,0 +1,77 @@
+"""Small builders for test data beyond the demo; each returns a saved object."""
+
+import datetime
+import itertools
+from zoneinfo import ZoneInfo
+
+from communes.models import AdministrativeUnit, OfficeHolder
+from dialogues.models import DocumentType, Plan, PlanTarget, Session, SessionStatus
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+_numbers = itertools.count(100)
+
+
+def unit(name):
+    """A demo unit by its name (the district when the name is Vũ Thư and level is district)."""
+    return AdministrativeUnit.objects.filter(name=name).order_by("depth").last()
+
+
+def district():
+    return AdministrativeUnit.objects.get(code="344")
+
+
+def at(day: datetime.date | str, hour=8, minute=0) -> datetime.datetime:
+    """An aware datetime in Vietnam's time; day may be 'dd/mm/yyyy'."""
+    if isinstance(day, str):
+        day = datetime.datetime.strptime(day, "%d/%m/%Y").date()
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=VN)
+
+
+def make_plan(*, unit_=None, number=None, start="01/01/2019", end="31/12/2019", **fields):
+    plan = Plan.objects.create(
+        number=number or f"{next(_numbers)}-KH/HU",
+        title=fields.pop("title", "Kế hoạch tiếp xúc, đối thoại thử"),
+        issuing_body=fields.pop("issuing_body", "Ban Thường vụ Huyện ủy"),
+        issued_on=fields.pop("issued_on", at(start).date() - datetime.timedelta(days=10)),
+        period_start=at(start).date(),
+        period_end=at(end).date(),
+        unit=unit_ or district(),
+        **fields,
+    )
+    return plan
+
+
+def make_session(
+    *, plan, host, day="15/05/2019", hours=(8, 11), status=SessionStatus.PLANNED,
+    attending=None, chairs=None, **fields,
+):  # fmt: skip
+    session = Session.objects.create(
+        plan=plan,
+        host_unit=host,
+        topic=fields.pop("topic", f"Đối thoại với Nhân dân {host.name}"),
+        venue=fields.pop("venue", f"Hội trường UBND {host.name}"),
+        starts_at=at(day, hours[0]),
+        ends_at=at(day, hours[1]),
+        status=status,
+        **fields,
+    )
+    session.attending_units.set(attending or [host])
+    if chairs is None:
+        chairs = OfficeHolder.objects.filter(unit=host, position__is_head=True)
+    session.chairs.set(chairs)
+    return session
+
+
+def make_target(*, plan, unit_, level, required=1, start=None, end=None):
+    return PlanTarget.objects.create(
+        plan=plan,
+        unit=unit_,
+        level=level,
+        sessions_required=required,
+        period_start=start or plan.period_start,
+        period_end=end or plan.period_end,
+    )
+
+
+def document_type(code):
+    return DocumentType.objects.get(code=code)
