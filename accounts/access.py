@@ -42,6 +42,7 @@ def allow(*roles, personal=False):
             return view(request, *args, **kwargs)
 
         wrapped.allowed_roles = allowed
+        wrapped.personal = personal
         return wrapped
 
     return decorator

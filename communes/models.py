@@ -131,6 +131,10 @@ class AdministrativeUnit(MP_Node):
         """This unit and every unit below it, in one indexed query."""
         return AdministrativeUnit.objects.within(self)
 
+    def lineage_paths(self) -> list[str]:
+        """The paths of this unit and of every unit above it, top first."""
+        return [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+
     def is_within(self, other) -> bool:
         return self.path.startswith(other.path)
 

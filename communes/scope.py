@@ -46,7 +46,4 @@ class ScopedQuerySet(models.QuerySet):
         return models.Q(**{f"{self._path_lookup()}__startswith": unit.path})
 
     def _above(self, unit):
-        # Ancestors' paths are the prefixes of the unit's own path, one step at a time.
-        step = unit.steplen
-        paths = [unit.path[:end] for end in range(step, len(unit.path), step)]
-        return models.Q(**{f"{self._path_lookup()}__in": paths})
+        return models.Q(**{f"{self._path_lookup()}__in": unit.lineage_paths()[:-1]})

@@ -9,7 +9,20 @@ from accounts.models import User
 
 @pytest.fixture
 def demo(db):
-    """The demo data, loaded once per test through the same command `make run` uses."""
+    """The demo's units, office holders, agencies and users: the people every test needs.
+
+    Tests make their own plans and sessions (tests/factories.py) so they know exactly what exists.
+    """
+    from accounts import demo as accounts_demo
+    from communes import demo as communes_demo
+
+    communes_demo.load()
+    accounts_demo.load()
+
+
+@pytest.fixture
+def full_demo(db):
+    """Everything `make run` loads, through the same command."""
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 

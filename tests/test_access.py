@@ -51,9 +51,8 @@ def test_public_pages_open_without_login(anonymous, db):
 
 def test_leader_is_refused_every_write(leader):
     """Leaders read: a POST to any page but their own password and logout is refused."""
-    personal = {"password_change", "password_change_done", "logout"}
     for route in app_routes():
-        if is_public(route) or route.name in personal:
+        if is_public(route) or getattr(route.callback, "personal", False):
             continue
         response = leader.post(route.url, {"name": "x"})
         assert response.status_code == 403, route.url
@@ -94,6 +93,13 @@ def test_administrator_edits_reference_data_in_the_admin(administrator):
                 "/admin/communes/officeholder/", "/admin/communes/position/",
                 "/admin/communes/agency/", "/admin/accounts/user/"]:  # fmt: skip
         assert administrator.get(url).status_code == 200, url
+
+
+def test_only_the_users_own_account_pages_are_personal():
+    personal = {route.name for route in app_routes() if getattr(route.callback, "personal", False)}
+    assert personal == {
+        "password_change", "password_change_done", "logout", "dialogues:feed-regenerate",
+    }  # fmt: skip
 
 
 def test_walk_covers_the_known_pages():

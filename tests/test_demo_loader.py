@@ -53,7 +53,7 @@ def test_one_demo_user_per_role(demo):
     )
 
 
-def test_loading_the_demo_twice_leaves_the_same_data(demo):
+def test_loading_the_demo_twice_leaves_the_same_data(full_demo):
     before = snapshot()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert snapshot() == before

@@ -1,55 +1,240 @@
-"""Work in progress: being written now."""
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from django.http import HttpResponse
+from accounts.access import allow
+from config.history import history_entries
 
-from accounts.access import READING_ROLES, allow
+from .. import services
+from ..access import READERS, SESSION_EDITORS
+from ..filters import SessionFilter
+from ..forms import CancelForm, HeldForm, HostUnitForm, PostponeForm, SessionForm
+from ..models import Session, SessionStatus
+from ..selectors import session_for
 
-
-@allow(*READING_ROLES)
-def session_cancel(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-@allow(*READING_ROLES)
-def session_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-@allow(*READING_ROLES)
-def session_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-@allow(*READING_ROLES)
-def session_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
+SESSIONS_PER_PAGE = 25
 
 
-@allow(*READING_ROLES)
-def session_mark_held(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@allow(*READERS)
+@require_safe
+def session_list(request):
+    session_filter = SessionFilter(request.GET or None, user=request.user)
+    sessions = session_filter.qs if session_filter.is_bound else session_filter.queryset
+    if session_filter.is_bound and not session_filter.is_valid():
+        sessions = Session.objects.none()
+    page = Paginator(sessions.for_list().order_by("-starts_at", "-pk"), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "filter": session_filter,
+        "page": page,
+        "can_schedule": request.user.role in SESSION_EDITORS,
+    }
+    return render(request, "dialogues/session_list.html", context)
 
 
-@allow(*READING_ROLES)
-def session_minutes_file(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@allow(*READERS)
+@require_safe
+def session_detail(request, pk):
+    session = session_for(request.user, pk)
+    chairs = session.chairs.select_related("person", "position")
+    context = {
+        "session": session,
+        "chairs": chairs,
+        "attending_units": session.attending_units.order_by("path"),
+        "postponements": session.postponements.select_related("created_by"),
+        "history": history_entries(session),
+        "can_edit": request.user.role in SESSION_EDITORS,
+        "late_notice": _late_notice_days(session),
+        "statuses": SessionStatus,
+    }
+    return render(request, "dialogues/session_detail.html", context)
 
 
-@allow(*READING_ROLES)
-def session_postpone(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _late_notice_days(session):
+    if session.notice_date is None or not session.is_open:
+        return None
+    days = (session.start_date - session.notice_date).days
+    return days if days < settings.SESSION_NOTICE_DAYS else None
 
 
-@allow(*READING_ROLES)
-def session_record(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _host_choices(user):
+    return HostUnitForm(user=user).fields["host"].queryset
 
 
-@allow(*READING_ROLES)
-def session_reschedule(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@allow(*SESSION_EDITORS)
+def session_create(request):
+    hosts = _host_choices(request.user)
+    host_id = request.POST.get("host") or request.GET.get("host")
+    if host_id is None and hosts.count() == 1:
+        host_id = hosts.get().pk
+    host = hosts.filter(pk=host_id).first() if str(host_id or "").isdigit() else None
+    if host is None:
+        form = HostUnitForm(request.GET or None, user=request.user)
+        return render(request, "dialogues/session_host.html", {"form": form})
+    if request.method == "POST":
+        form = SessionForm(request.POST, user=request.user, host=host)
+        if form.is_valid():
+            session = form.save()
+            _saved_messages(request, form, _("The session has been scheduled."))
+            return redirect(session)
+    else:
+        form = SessionForm(user=request.user, host=host, initial=_initial_plan(request, host))
+    return render(request, "dialogues/session_form.html", {"form": form, "host": host})
 
 
-@allow(*READING_ROLES)
-def session_update(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _initial_plan(request, host):
+    plan = request.GET.get("plan")
+    return {"plan": plan} if plan and plan.isdigit() else {}
+
+
+@allow(*SESSION_EDITORS)
+def session_update(request, pk):
+    session = session_for(request.user, pk)
+    if not session.is_open:
+        messages.error(request, _("Only planned or postponed sessions can be edited."))
+        return redirect(session)
+    host = session.host_unit
+    if request.method == "POST":
+        form = SessionForm(request.POST, instance=session, user=request.user, host=host)
+        if form.is_valid():
+            session = form.save()
+            _saved_messages(request, form, _("The session has been saved."))
+            return redirect(session)
+    else:
+        form = SessionForm(instance=session, user=request.user, host=host)
+    return render(
+        request, "dialogues/session_form.html", {"form": form, "host": host, "session": session}
+    )
+
+
+def _saved_messages(request, form, text):
+    messages.success(request, text)
+    days = form.late_notice_days
+    if days is not None:
+        messages.warning(
+            request,
+            _(
+                "Residents were notified only %(days)s day(s) before the session; "
+                "at least %(required)s days are expected."
+            )
+            % {"days": days, "required": settings.SESSION_NOTICE_DAYS},
+        )
+    for other in form.overlaps:
+        messages.warning(
+            request,
+            _("A chair is also booked into “%(topic)s” (%(host)s) at an overlapping time.")
+            % {"topic": other.topic, "host": other.host_unit.name},
+        )
+
+
+def _transition_page(request, pk, *, form_class, template, perform, success, initial=None):
+    """Show a small form for a status change, and apply it through the service on POST."""
+    session = session_for(request.user, pk)
+    form = form_class(request.POST or None, request.FILES or None, initial=initial or {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(session, form.cleaned_data)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(session)
+    return render(request, template, {"form": form, "session": session})
+
+
+def _attach_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = {"new_starts_at": "day", "new_ends_at": "end_time"}.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@allow(*SESSION_EDITORS)
+def session_mark_held(request, pk):
+    def perform(session, data):
+        services.session_mark_held(session=session, by=request.user, **data)
+
+    return _transition_page(
+        request, pk, form_class=HeldForm, template="dialogues/session_held.html",
+        perform=perform, success=_("The session is recorded as held."),
+    )  # fmt: skip
+
+
+@allow(*SESSION_EDITORS)
+def session_record(request, pk):
+    session = session_for(request.user, pk)
+    initial = {
+        "attendance_residents": session.attendance_residents,
+        "attendance_cadres": session.attendance_cadres,
+        "minutes_text": session.minutes_text,
+    }
+
+    def perform(session, data):
+        services.session_update_record(session=session, **data)
+
+    return _transition_page(
+        request, pk, form_class=HeldForm, template="dialogues/session_held.html",
+        perform=perform, success=_("Attendance and minutes saved."), initial=initial,
+    )  # fmt: skip
+
+
+@allow(*SESSION_EDITORS)
+def session_postpone(request, pk):
+    def perform(session, data):
+        services.session_postpone(
+            session=session,
+            by=request.user,
+            new_starts_at=data["new_starts_at"],
+            new_ends_at=data["new_ends_at"],
+            reason=data["reason"],
+        )
+
+    return _transition_page(
+        request, pk, form_class=PostponeForm, template="dialogues/session_postpone.html",
+        perform=perform, success=_("The session is postponed; the old date is kept on record."),
+    )  # fmt: skip
+
+
+@allow(*SESSION_EDITORS)
+def session_cancel(request, pk):
+    def perform(session, data):
+        services.session_cancel(session=session, by=request.user, reason=data["reason"])
+
+    return _transition_page(
+        request, pk, form_class=CancelForm, template="dialogues/session_cancel.html",
+        perform=perform, success=_("The session is cancelled."),
+    )  # fmt: skip
+
+
+@allow(*SESSION_EDITORS)
+@require_POST
+def session_reschedule(request, pk):
+    session = session_for(request.user, pk)
+    try:
+        services.session_reschedule(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The session is planned again at its new date."))
+    return redirect(session)
+
+
+@allow(*READERS)
+@require_safe
+def session_minutes_file(request, pk):
+    session = session_for(request.user, pk)
+    if not session.minutes_file:
+        raise Http404
+    return FileResponse(
+        session.minutes_file.open("rb"),
+        as_attachment=True,
+        filename=session.minutes_file.name.rsplit("/", 1)[-1],
+    )

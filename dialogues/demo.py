@@ -1,0 +1,261 @@
+"""Demo plans and sessions: the 2019 story of Vũ Thư, and a plan for the current year.
+
+2019: plan 55-KH/HU (26/9/2018) and directive 830-CV/HU (03/4/2019); three district-level sessions
+with residents of Dũng Nghĩa, Bách Thuận and Hòa Bình; commune-level sessions in 25 of the 30
+communes and towns. This year: a plan with some sessions held, some upcoming, one postponed and
+one cancelled, so the lists and the calendar are never empty. Idempotent: sessions are found
+again by plan, host and topic.
+"""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from accounts.models import User
+from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
+
+from .models import Document, DocumentType, Plan, PlanTarget, Session, SessionKind, SessionStatus
+from .services import session_postpone
+
+# The five communes that had not held their session by mid-2019.
+NOT_YET_IN_2019 = ["Minh Lãng", "Song An", "Tân Phong", "Vũ Vân", "Xuân Hòa"]
+DISTRICT_SESSIONS_2019 = [
+    ("Dũng Nghĩa", datetime.date(2019, 4, 12)),
+    ("Bách Thuận", datetime.date(2019, 5, 17)),
+    ("Hòa Bình", datetime.date(2019, 6, 14)),
+]
+TOPICS = [
+    "Tiếp xúc, đối thoại về công tác quản lý đất đai và giải phóng mặt bằng",
+    "Đối thoại về vệ sinh môi trường, thu gom rác thải ở nông thôn",
+    "Đối thoại về xây dựng nông thôn mới và giao thông nông thôn",
+    "Tiếp xúc, đối thoại về thực hiện chế độ chính sách, an sinh xã hội",
+    "Đối thoại về an ninh trật tự và phòng chống tệ nạn xã hội",
+]
+INVITED = "Ủy ban MTTQ, Hội Nông dân, Hội Liên hiệp Phụ nữ, Hội Cựu chiến binh, Đoàn Thanh niên"
+
+
+def _at(day, hour, minute=0):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _document(*, number, issued_on, issuer, title, unit):
+    code = number.split("-", 1)[1].split("/", 1)[0]
+    return Document.objects.get_or_create(
+        number=number,
+        issued_on=issued_on,
+        defaults={
+            "doc_type": DocumentType.objects.get(code=code),
+            "issuer": issuer,
+            "title": title,
+            "unit": unit,
+        },
+    )[0]
+
+
+def _plan(*, number, issued_on, start, end, title, unit, text=""):
+    return Plan.objects.get_or_create(
+        number=number,
+        issued_on=issued_on,
+        defaults={
+            "title": title,
+            "issuing_body": "Ban Thường vụ Huyện ủy Vũ Thư",
+            "period_start": start,
+            "period_end": end,
+            "unit": unit,
+            "text": text,
+        },
+    )[0]
+
+
+def _targets(plan, district, communes, *, start, end, district_sessions):
+    PlanTarget.objects.get_or_create(
+        plan=plan, unit=district, level=UnitLevel.DISTRICT, period_start=start, period_end=end,
+        defaults={"sessions_required": district_sessions},
+    )  # fmt: skip
+    for commune in communes:
+        PlanTarget.objects.get_or_create(
+            plan=plan, unit=commune, level=UnitLevel.COMMUNE, period_start=start, period_end=end,
+            defaults={"sessions_required": 1},
+        )  # fmt: skip
+
+
+def _venue(host):
+    if host.level == UnitLevel.DISTRICT:
+        return f"Hội trường Huyện ủy {host.name}"
+    # Mid-sentence the kind is written in lower case: "UBND xã Dũng Nghĩa".
+    return f"Hội trường UBND {host.full_name[0].lower()}{host.full_name[1:]}"
+
+
+def _session(*, plan, host, topic, starts_at, hours, attending, status, rng, **extra):
+    existing = Session.objects.filter(plan=plan, host_unit=host, topic=topic).first()
+    if existing:
+        return existing
+    session = Session(
+        plan=plan,
+        host_unit=host,
+        topic=topic,
+        venue=_venue(host),
+        kind=SessionKind.REGULAR,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=hours),
+        invited_organisations=INVITED,
+        notice_date=starts_at.date() - datetime.timedelta(days=rng.choice([7, 10, 14])),
+        status=status,
+        **extra,
+    )
+    if status == SessionStatus.HELD:
+        session.attendance_residents = rng.randint(80, 260)
+        session.attendance_cadres = rng.randint(15, 45)
+        session.minutes_text = (
+            f"Hội nghị {topic.lower()} do {host.full_name} tổ chức. Các ý kiến của Nhân dân "
+            "đã được ghi nhận, trả lời trực tiếp tại hội nghị hoặc chuyển cơ quan chức năng "
+            "giải quyết theo thẩm quyền."
+        )
+        session.logged_at = starts_at + datetime.timedelta(days=1)
+    session.save()
+    session.attending_units.set(attending)
+    session.chairs.set(
+        OfficeHolder.objects.filter(unit=host, position__is_head=True).holding_on(starts_at.date())
+    )
+    return session
+
+
+def load_2019(district, communes, rng):
+    directive = _document(
+        number="830-CV/HU", issued_on=datetime.date(2019, 4, 3),
+        issuer="Ban Thường vụ Huyện ủy Vũ Thư", unit=district,
+        title="Tiếp tục thực hiện Kế hoạch 55-KH/HU về tiếp xúc, đối thoại trực tiếp năm 2019",
+    )  # fmt: skip
+    decision = _document(
+        number="217-QĐ/TW", issued_on=datetime.date(2013, 12, 12), issuer="Bộ Chính trị",
+        unit=district,
+        title="Quy chế giám sát và phản biện xã hội của Mặt trận Tổ quốc Việt Nam và các đoàn thể "
+        "chính trị - xã hội",
+    )  # fmt: skip
+    plan = _plan(
+        number="55-KH/HU",
+        issued_on=datetime.date(2018, 9, 26),
+        start=datetime.date(2018, 10, 1),
+        end=datetime.date(2020, 12, 31),
+        unit=district,
+        title="Tổ chức tiếp xúc, đối thoại trực tiếp của người đứng đầu cấp ủy, chính quyền cấp "
+        "huyện và cấp xã với Nhân dân trên địa bàn huyện Vũ Thư",
+        text="Kế hoạch của Ban Thường vụ Huyện ủy về tổ chức tiếp xúc, đối thoại trực tiếp giữa "
+        "người đứng đầu cấp ủy, chính quyền với Nhân dân, thực hiện Quyết định 217-QĐ/TW và "
+        "218-QĐ/TW ngày 12/12/2013 của Bộ Chính trị.",
+    )
+    plan.documents.add(directive, decision)
+    year = (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
+    _targets(plan, district, communes, start=year[0], end=year[1], district_sessions=3)
+    by_name = {commune.name: commune for commune in communes if commune.kind == "commune"}
+    for name, day in DISTRICT_SESSIONS_2019:
+        _session(
+            plan=plan, host=district, rng=rng, status=SessionStatus.HELD,
+            topic=f"Đồng chí Bí thư Huyện ủy, Chủ tịch UBND huyện tiếp xúc, đối thoại với Nhân dân "
+            f"xã {name}",
+            starts_at=_at(day, 8), hours=3, attending=[by_name[name]],
+        )  # fmt: skip
+    held = [c for c in communes if c.name not in NOT_YET_IN_2019]
+    for index, commune in enumerate(held):
+        day = datetime.date(2019, 4, 15) + datetime.timedelta(days=index * 5)
+        _session(
+            plan=plan, host=commune, rng=rng, status=SessionStatus.HELD,
+            topic=f"{TOPICS[index % len(TOPICS)]} năm 2019",
+            starts_at=_at(day, 8 if index % 2 else 14), hours=3, attending=[commune],
+        )  # fmt: skip
+    return plan
+
+
+def load_this_year(district, communes, rng):
+    today = timezone.localdate()
+    start, end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+    plan = _plan(
+        number="12-KH/HU",
+        issued_on=start,
+        start=start,
+        end=end,
+        unit=district,
+        title=f"Tổ chức tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính quyền "
+        f"với Nhân dân năm {today.year}",
+    )
+    _targets(plan, district, communes, start=start, end=end, district_sessions=2)
+
+    def clamp(day):
+        return min(max(day, start), end)
+
+    # Held earlier this year: the district once, and every third commune.
+    _session(
+        plan=plan, host=district, rng=rng, status=SessionStatus.HELD,
+        topic=f"Tiếp xúc, đối thoại với Nhân dân về công tác bồi thường, giải phóng mặt bằng "
+        f"năm {today.year}",
+        starts_at=_at(clamp(today - datetime.timedelta(days=120)), 8), hours=3,
+        attending=[c for c in communes if c.name in ("Tân Lập", "Tự Tân")],
+    )  # fmt: skip
+    for index, commune in enumerate(communes[::3]):
+        day = clamp(today - datetime.timedelta(days=20 + index * 9))
+        _session(
+            plan=plan, host=commune, rng=rng, status=SessionStatus.HELD,
+            topic=f"{TOPICS[index % len(TOPICS)]} năm {today.year}",
+            starts_at=_at(day, 8), hours=3, attending=[commune],
+        )  # fmt: skip
+    # Upcoming, including the two demo communes, so their officers have something to log.
+    upcoming = [c for c in communes if c.name in ("Dũng Nghĩa", "Bách Thuận", "Hòa Bình", "Vũ Hội")]
+    for index, commune in enumerate(upcoming):
+        day = clamp(today + datetime.timedelta(days=3 + index * 4))
+        _session(
+            plan=plan, host=commune, rng=rng, status=SessionStatus.PLANNED,
+            topic=f"{TOPICS[(index + 2) % len(TOPICS)]} năm {today.year}",
+            starts_at=_at(day, 14), hours=3, attending=[commune],
+        )  # fmt: skip
+    _session(
+        plan=plan, host=district, rng=rng, status=SessionStatus.PLANNED,
+        topic=f"Đối thoại với Nhân dân về chuyển đổi cơ cấu cây trồng năm {today.year}",
+        starts_at=_at(clamp(today + datetime.timedelta(days=10)), 8), hours=3,
+        attending=[c for c in communes if c.name in ("Minh Khai", "Minh Quang")],
+    )  # fmt: skip
+    # Today's session, which the Dũng Nghĩa officer can record as held.
+    _session(
+        plan=plan, host=next(c for c in communes if c.name == "Dũng Nghĩa"), rng=rng,
+        status=SessionStatus.PLANNED,
+        topic=f"Đối thoại về cấp giấy chứng nhận quyền sử dụng đất năm {today.year}",
+        starts_at=_at(today, 7, 30), hours=2,
+        attending=[c for c in communes if c.name == "Dũng Nghĩa"],
+    )  # fmt: skip
+    _session(
+        plan=plan, host=next(c for c in communes if c.name == "Song Lãng"), rng=rng,
+        status=SessionStatus.CANCELLED, cancel_reason="Trùng lịch họp của Huyện ủy.",
+        topic=f"Đối thoại về nước sạch nông thôn năm {today.year}",
+        starts_at=_at(clamp(today + datetime.timedelta(days=6)), 8), hours=2,
+        attending=[c for c in communes if c.name == "Song Lãng"],
+    )  # fmt: skip
+    _postponed(plan, next(c for c in communes if c.name == "Hồng Lý"), rng, clamp, today)
+    return plan
+
+
+def _postponed(plan, commune, rng, clamp, today):
+    topic = f"Đối thoại về chính sách hỗ trợ người có công năm {today.year}"
+    if Session.objects.filter(plan=plan, host_unit=commune, topic=topic).exists():
+        return
+    session = _session(
+        plan=plan, host=commune, rng=rng, status=SessionStatus.PLANNED, topic=topic,
+        starts_at=_at(clamp(today + datetime.timedelta(days=5)), 8), hours=3, attending=[commune],
+    )  # fmt: skip
+    new_start = _at(clamp(today + datetime.timedelta(days=12)), 8)
+    session_postpone(
+        session=session,
+        by=User.objects.get(username="bandanvan"),
+        new_starts_at=new_start,
+        new_ends_at=new_start + datetime.timedelta(hours=3),
+        reason="Trùng lịch kiểm tra của Ban Thường vụ Huyện ủy.",
+    )
+
+
+def load(stdout=None):
+    rng = random.Random(830)  # noqa: S311 - demo figures, not secrets
+    district = AdministrativeUnit.objects.get(code="344")
+    communes = list(AdministrativeUnit.objects.get_children(district))
+    load_2019(district, communes, rng)
+    load_this_year(district, communes, rng)
+    if stdout:
+        stdout.write(f"Sessions: {Session.objects.count()} in {Plan.objects.count()} plans")

@@ -1,0 +1,231 @@
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
+from config.uploads import validate_scan
+
+from .models import Plan, Session, SessionStatus
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+TIME_WIDGET = forms.TimeInput(
+    attrs={"placeholder": "HH:MM", "inputmode": "numeric"}, format="%H:%M"
+)
+DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
+TIME_ERRORS = {"invalid": _("Enter a time as HH:MM, for example 08:00.")}
+
+
+def _local(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+def _holder_label(holder: OfficeHolder) -> str:
+    return f"{holder.person.full_name} – {holder.position.name}"
+
+
+class HostUnitForm(forms.Form):
+    """First step of scheduling: which unit hosts the session."""
+
+    host = forms.ModelChoiceField(
+        label=_("Host unit"), queryset=AdministrativeUnit.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = (
+            AdministrativeUnit.objects.visible_to(user)
+            .active()
+            .exclude(kind__in=["province", "city"])
+            .order_by("path")
+        )
+
+
+class SessionForm(forms.ModelForm):
+    """Schedule or edit a session hosted by a given unit.
+
+    Errors block saving; two things only warn: notice given late (shown after saving) and a chair
+    already booked at the same time, which the user must confirm with a tick.
+    """
+
+    day = forms.DateField(label=_("Date"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=TIME_WIDGET, error_messages=TIME_ERRORS
+    )
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET, error_messages=TIME_ERRORS)
+    confirm_overlap = forms.BooleanField(
+        label=_("I know a chair is booked at the same time; save anyway"), required=False
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "plan", "kind", "topic", "venue", "attending_units", "chairs",
+            "invited_organisations", "notice_date",
+        ]  # fmt: skip
+        widgets = {
+            "attending_units": forms.CheckboxSelectMultiple,
+            "chairs": forms.CheckboxSelectMultiple,
+            "notice_date": DATE_WIDGET,
+            "invited_organisations": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"notice_date": DATE_ERRORS}
+
+    def __init__(self, *args, user, host, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.host = user, host
+        self.overlaps: list[Session] = []
+        # Plans of the host unit or of a unit above it: a district's plan binds its communes.
+        self.fields["plan"].queryset = Plan.objects.visible_to(user).filter(
+            unit__path__in=host.lineage_paths()
+        )
+        self.fields["attending_units"].queryset = host.subtree().active().order_by("path")
+        self.fields["attending_units"].label_from_instance = lambda unit: unit.full_name
+        self.fields["chairs"].queryset = (
+            OfficeHolder.objects.filter(unit=host)
+            .select_related("person", "position")
+            .order_by("position__order", "-start_date")
+        )
+        self.fields["chairs"].label_from_instance = _holder_label
+        if self.instance.pk:
+            start = timezone.localtime(self.instance.starts_at)
+            self.initial.update(
+                day=start.date(),
+                start_time=start.time(),
+                end_time=timezone.localtime(self.instance.ends_at).time(),
+            )
+        else:
+            if host.level == UnitLevel.COMMUNE:
+                self.initial.setdefault("attending_units", [host.pk])
+            # The plan that covers today is the likely one.
+            current = self.fields["plan"].queryset.covering(timezone.localdate()).first()
+            if current:
+                self.initial.setdefault("plan", current.pk)
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end_time", _t("The end must be after the start."))
+            else:
+                data["starts_at"], data["ends_at"] = _local(day, start), _local(day, end)
+        plan = data.get("plan")
+        if plan and day and not plan.covers(day):
+            self.add_error(
+                "day",
+                _t("The date must be within the plan's period, %(start)s to %(end)s.")
+                % {
+                    "start": plan.period_start.strftime("%d/%m/%Y"),
+                    "end": plan.period_end.strftime("%d/%m/%Y"),
+                },
+            )
+        notice = data.get("notice_date")
+        if notice and day and notice > day:
+            self.add_error("notice_date", _t("Residents cannot be notified after the session."))
+        chairs = data.get("chairs")
+        if chairs and day:
+            for chair in chairs:
+                if not (
+                    chair.start_date <= day and (chair.end_date is None or chair.end_date >= day)
+                ):
+                    self.add_error(
+                        "chairs",
+                        _t("%(name)s does not hold the office of %(position)s on %(day)s.")
+                        % {
+                            "name": chair.person.full_name,
+                            "position": chair.position.name,
+                            "day": day.strftime("%d/%m/%Y"),
+                        },
+                    )
+        if chairs and "starts_at" in data and not self.errors:
+            self.overlaps = list(self._overlapping(chairs, data["starts_at"], data["ends_at"]))
+            if self.overlaps and not data.get("confirm_overlap"):
+                self.add_error(
+                    "confirm_overlap",
+                    _t("A chair is booked into another session at that time; tick to confirm."),
+                )
+        return data
+
+    def _overlapping(self, chairs, starts_at, ends_at):
+        people = [chair.person_id for chair in chairs]
+        others = (
+            Session.objects.filter(
+                chairs__person__in=people, starts_at__lt=ends_at, ends_at__gt=starts_at
+            )
+            .exclude(status=SessionStatus.CANCELLED)
+            .select_related("host_unit")
+            .distinct()
+        )
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        return others
+
+    @property
+    def late_notice_days(self) -> int | None:
+        """Days of notice when fewer than SESSION_NOTICE_DAYS were given, else None."""
+        notice, day = self.cleaned_data.get("notice_date"), self.cleaned_data.get("day")
+        if notice and day and (day - notice).days < settings.SESSION_NOTICE_DAYS:
+            return (day - notice).days
+        return None
+
+    def save(self, commit=True):
+        session = super().save(commit=False)
+        session.host_unit = self.host
+        session.starts_at = self.cleaned_data["starts_at"]
+        session.ends_at = self.cleaned_data["ends_at"]
+        if not session.pk:
+            session.created_by = self.user
+        if commit:
+            session.save()
+            self.save_m2m()
+        return session
+
+
+class HeldForm(forms.Form):
+    """What the officer logs once the session has taken place."""
+
+    attendance_residents = forms.IntegerField(
+        label=_("Residents attending"), min_value=0, max_value=100000
+    )
+    attendance_cadres = forms.IntegerField(
+        label=_("Cadres attending"), min_value=0, max_value=100000
+    )
+    minutes_text = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=100000,
+    )
+    minutes_file = forms.FileField(
+        label=_("Scanned minutes (PDF, JPEG or PNG, at most 20 MB)"),
+        required=False,
+        validators=[validate_scan],
+    )
+
+
+class PostponeForm(forms.Form):
+    day = forms.DateField(label=_("New date"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=TIME_WIDGET, error_messages=TIME_ERRORS
+    )
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET, error_messages=TIME_ERRORS)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(key) for key in ("day", "start_time", "end_time")):
+            data["new_starts_at"] = _local(data["day"], data["start_time"])
+            data["new_ends_at"] = _local(data["day"], data["end_time"])
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
