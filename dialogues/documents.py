@@ -14,7 +14,7 @@ NUMBER_PATTERN = re.compile(
 
 @dataclass(frozen=True)
 class DocumentNumber:
-    number: int
+    number: str  # as written: "07" stays "07"
     type_code: str
     issuer: str
 
@@ -45,7 +45,7 @@ def parse_document_number(value: str) -> DocumentNumber:
             % {"type": type_code, "known": ", ".join(known)},
             code="unknown_type",
         )
-    return DocumentNumber(int(match["number"]), type_code, match["issuer"])
+    return DocumentNumber(match["number"], type_code, match["issuer"])
 
 
 def validate_document_number(value: str) -> None:

@@ -1,0 +1,145 @@
+import html
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from dialogues.documents import parse_document_number
+from dialogues.models import Document, Plan
+
+from .factories import district, document_type
+
+
+def field_error(response, field_id) -> str:
+    """The error text crispy-forms shows under a field, or "" when there is none."""
+    pattern = rf'<(?:p|span) id="error_\d+_{field_id}"><strong>(.*?)</strong>'
+    found = re.findall(pattern, response.text, re.DOTALL)
+    return html.unescape(" ".join(found))
+
+
+def plan_data(**overrides):
+    return {
+        "number": "55-KH/HU",
+        "title": "Kế hoạch tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy với Nhân dân",
+        "issuing_body": "Ban Thường vụ Huyện ủy",
+        "issued_on": "26/09/2018",
+        "period_start": "01/10/2018",
+        "period_end": "31/12/2019",
+        "unit": district().pk,
+        "text": "",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "type_code", "issuer"),
+    [
+        ("55-KH/HU", "KH", "HU"),
+        ("830-CV/HU", "CV", "HU"),
+        ("07-QC/TU", "QC", "TU"),
+        ("217-QĐ/TW", "QĐ", "TW"),
+        ("12-BC/BDVHU", "BC", "BDVHU"),
+        ("5-QĐi/TU", "QĐi", "TU"),
+        ("3-CTr/ĐU", "CTr", "ĐU"),
+    ],
+)
+def test_party_document_numbers_are_read_as_number_type_and_issuer(db, value, type_code, issuer):
+    parsed = parse_document_number(value)
+    assert (parsed.number, parsed.type_code, parsed.issuer) == (
+        value.split("-")[0],
+        type_code,
+        issuer,
+    )
+    assert str(parsed) == value
+
+
+@pytest.mark.parametrize("value", ["55/KH-HU", "KH-55/HU", "", "55-KH/", "55-KH/hu"])
+def test_malformed_numbers_are_refused(db, value):
+    with pytest.raises(ValidationError) as error:
+        parse_document_number(value)
+    assert error.value.code == "malformed"
+
+
+def test_an_unknown_type_is_refused_with_the_list_of_known_types(db):
+    with pytest.raises(ValidationError) as error:
+        parse_document_number("55-XX/HU")
+    assert error.value.code == "unknown_type"
+    message = error.value.messages[0]
+    assert "XX" in message
+    for code in ("KH", "CV", "QC", "QĐ", "QĐi", "CTr"):
+        assert code in message
+
+
+@pytest.mark.parametrize("value", ["55/KH-HU", "KH-55/HU", "55-KH/", "55-KH/hu"])
+def test_plan_form_shows_a_malformed_number_next_to_the_field_and_keeps_it(board_staff, value):
+    response = board_staff.post("/plans/new/", plan_data(number=value))
+    assert response.status_code == 200
+    assert value in field_error(response, "id_number")
+    assert f'value="{value}"' in response.text
+    # The rest of what was typed is kept too.
+    assert 'value="Ban Thường vụ Huyện ủy"' in response.text
+    assert not Plan.objects.exists()
+
+
+def test_plan_form_lists_the_known_types_when_the_type_is_unknown(board_staff):
+    response = board_staff.post("/plans/new/", plan_data(number="55-XX/HU"))
+    error = field_error(response, "id_number")
+    assert "XX" in error
+    assert "KH" in error
+    assert "CTr" in error
+    assert 'value="55-XX/HU"' in response.text
+    assert not Plan.objects.exists()
+
+
+def test_plan_form_requires_a_number(board_staff):
+    response = board_staff.post("/plans/new/", plan_data(number=""))
+    assert response.status_code == 200
+    assert field_error(response, "id_number")
+    assert not Plan.objects.exists()
+
+
+def test_plan_form_accepts_every_valid_number(board_staff):
+    for day, number in enumerate(["55-KH/HU", "217-QĐ/TW", "3-CTr/ĐU", "5-QĐi/TU"], start=1):
+        response = board_staff.post(
+            "/plans/new/", plan_data(number=number, issued_on=f"{day:02}/09/2018")
+        )
+        assert response.status_code == 302, field_error(response, "id_number")
+    assert set(Plan.objects.values_list("number", flat=True)) == {
+        "55-KH/HU",
+        "217-QĐ/TW",
+        "3-CTr/ĐU",
+        "5-QĐi/TU",
+    }
+
+
+def test_document_type_is_taken_from_the_number(board_staff):
+    response = board_staff.post(
+        "/documents/new/",
+        {
+            "number": "830-CV/HU",
+            "issued_on": "03/04/2019",
+            "issuer": "Ban Thường vụ Huyện ủy",
+            "title": "Về việc xây dựng kế hoạch tiếp xúc, đối thoại năm 2019",
+            "unit": district().pk,
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.doc_type == document_type("CV")
+
+
+def test_document_form_refuses_an_unknown_type_and_keeps_the_input(board_staff):
+    response = board_staff.post(
+        "/documents/new/",
+        {
+            "number": "830-ZZ/HU",
+            "issued_on": "03/04/2019",
+            "issuer": "Ban Thường vụ Huyện ủy",
+            "title": "Công văn thử",
+            "unit": district().pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "ZZ" in field_error(response, "id_number")
+    assert 'value="830-ZZ/HU"' in response.text
+    assert not Document.objects.exists()
