@@ -4,8 +4,9 @@
     def plan_list(request): ...
 
 A user whose role is not listed gets 403. Leaders read: any POST, PUT, PATCH or DELETE they
-send is refused here, once for all views, unless the view only concerns the user's own account
-(`personal=True`: password change, logout). Objects outside the user's scope are not found
+send is refused here, once for all views, unless the view's POST changes no shared record
+(`readers_may_post=True`: their own password, logout, their calendar address, asking for a
+report). Objects outside the user's scope are not found
 (404): views load them through `Model.objects.visible_to(request.user)`.
 """
 
@@ -21,7 +22,7 @@ READING_ROLES = (Role.BOARD_STAFF, Role.COMMUNE_OFFICER, Role.LEADER, Role.ADMIN
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def allow(*roles, personal=False):
+def allow(*roles, readers_may_post=False):
     """Let signed-in users with one of these roles in; refuse everyone else with 403."""
     if not roles:
         raise ValueError("allow() needs at least one role")
@@ -37,12 +38,16 @@ def allow(*roles, personal=False):
             role = Role.ADMINISTRATOR if user.is_superuser else user.role
             if role not in allowed:
                 raise PermissionDenied
-            if role in READ_ONLY_ROLES and request.method not in SAFE_METHODS and not personal:
+            if (
+                role in READ_ONLY_ROLES
+                and request.method not in SAFE_METHODS
+                and not readers_may_post
+            ):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         wrapped.allowed_roles = allowed
-        wrapped.personal = personal
+        wrapped.readers_may_post = readers_may_post
         return wrapped
 
     return decorator

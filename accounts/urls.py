@@ -11,16 +11,18 @@ urlpatterns = [
         name="login",
     ),
     path(
-        "logout/", allow(*EVERY_ROLE, personal=True)(auth_views.LogoutView.as_view()), name="logout"
+        "logout/",
+        allow(*EVERY_ROLE, readers_may_post=True)(auth_views.LogoutView.as_view()),
+        name="logout",
     ),
     path(
         "password/",
-        allow(*EVERY_ROLE, personal=True)(auth_views.PasswordChangeView.as_view()),
+        allow(*EVERY_ROLE, readers_may_post=True)(auth_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
         "password/done/",
-        allow(*EVERY_ROLE, personal=True)(auth_views.PasswordChangeDoneView.as_view()),
+        allow(*EVERY_ROLE, readers_may_post=True)(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
 ]

@@ -285,6 +285,14 @@ class Agency(models.Model):
         help_text=_("The unit whose government the agency belongs to."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Deadline for opinions forwarded to this agency; empty: the field's or default."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = AgencyQuerySet.as_manager()

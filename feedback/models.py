@@ -1,5 +1,17 @@
-from django.db import models
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from communes.scope import ScopedQuerySet
+
+from .text import fold
 
 
 class Field(models.Model):
@@ -24,3 +36,376 @@ class Field(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Holiday(models.Model):
+    """A public holiday: deadlines in working days skip it. Pre-filled, edited by administrators."""
+
+    day = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} – {self.name}"
+
+
+class OpinionKind(models.TextChoices):
+    OPINION = "opinion", _("Opinion")
+    PROPOSAL = "proposal", _("Proposal")
+    REPORT = "report", _("Report")
+
+
+class OpinionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ANSWERED = "answered", _("Answered at the session")
+    FORWARDED = "forwarded", _("Forwarded")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    UNRESOLVABLE = "unresolvable", _("Cannot be resolved")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+# Waiting for an agency's answer; past the deadline these are overdue.
+AWAITING_AGENCY = (OpinionStatus.FORWARDED, OpinionStatus.IN_PROGRESS)
+CLOSED = (
+    OpinionStatus.ANSWERED,
+    OpinionStatus.RESOLVED,
+    OpinionStatus.UNRESOLVABLE,
+    OpinionStatus.DUPLICATE,
+)
+
+
+class OpinionQuerySet(ScopedQuerySet):
+    unit_lookup = "unit"
+    agency_lookup = "agency"
+
+    def awaiting_agency(self):
+        return self.filter(status__in=AWAITING_AGENCY)
+
+    def overdue(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.awaiting_agency().filter(deadline__lt=today)
+
+    def due_within(self, days: int, today: datetime.date | None = None):
+        """Awaiting an answer, not yet overdue, due in the next `days` days (today included)."""
+        today = today or timezone.localdate()
+        return self.awaiting_agency().filter(
+            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
+        )
+
+    def search(self, query: str):
+        """Every word of the query, ignoring diacritics and case, in the searchable text."""
+        words = fold(query).split()
+        for word in words:
+            self = self.filter(search_text__contains=word)
+        return self
+
+    def by_urgency(self, today: datetime.date | None = None):
+        """Overdue first, then by deadline, then the rest; oldest first within each."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            urgency=Case(
+                When(Q(status__in=AWAITING_AGENCY, deadline__lt=today), then=Value(0)),
+                When(status__in=AWAITING_AGENCY, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        ).order_by("urgency", "deadline", "created_at", "pk")
+
+    def for_list(self):
+        return self.select_related(
+            "session", "session__host_unit", "field", "agency", "hamlet", "unit"
+        )
+
+
+class Opinion(models.Model):
+    """An opinion, proposal or report a resident raised at a session, followed to its answer."""
+
+    session = models.ForeignKey(
+        "dialogues.Session",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="opinions",
+    )
+    unit = models.ForeignKey(
+        "communes.AdministrativeUnit",
+        verbose_name=_("residents of"),
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        help_text=_("The unit whose residents raised it (for district sessions: their commune)."),
+    )
+    field = models.ForeignKey(
+        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="opinions"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=OpinionKind.choices, default=OpinionKind.OPINION
+    )
+    content = models.TextField(_("content"))
+    raised_by = models.CharField(_("raised by"), max_length=200, blank=True)
+    hamlet = models.ForeignKey(
+        "communes.Hamlet",
+        verbose_name=_("hamlet"),
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OpinionStatus.choices,
+        default=OpinionStatus.NEW,
+        db_index=True,
+    )
+    # Answered at the session
+    session_answer = models.TextField(_("answer at the session"), blank=True)
+    answered_by = models.CharField(
+        _("answered by"), max_length=200, blank=True, help_text=_("Name and position.")
+    )
+    # Forwarded to an agency
+    agency = models.ForeignKey(
+        "communes.Agency",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        null=True,
+        blank=True,
+    )
+    deadline = models.DateField(_("answer deadline"), null=True, blank=True, db_index=True)
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    # Outcome
+    answer = models.TextField(_("answer"), blank=True)
+    answer_document_number = models.CharField(
+        _("answering document number"), max_length=60, blank=True
+    )
+    answer_document_date = models.DateField(_("answering document date"), null=True, blank=True)
+    unresolved_reason = models.TextField(_("why it cannot be resolved"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        null=True,
+        blank=True,
+    )
+    # Folded text (see folded_text): search ignores diacritics and case on every database.
+    search_text = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        editable=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OpinionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["agency", "status", "deadline"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.content[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.folded_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("feedback:opinion-detail", args=[self.pk])
+
+    def folded_text(self) -> str:
+        """What search looks in: the content, who raised it, their hamlet and the field."""
+        hamlet = self.hamlet.name if self.hamlet_id else ""
+        return fold(f"{self.content} {self.raised_by} {hamlet} {self.field.name}")
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in AWAITING_AGENCY
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED
+
+    # --- the workflow: every change is an event in the timeline ---------------------------
+
+    def _require(self, *statuses, action):
+        if self.status not in statuses:
+            raise TransitionNotAllowed(
+                gettext("An opinion that is “%(status)s” cannot be %(action)s.")
+                % {"status": self.get_status_display(), "action": action}
+            )
+
+    def _record(self, kind, *, by, text="", **changes):
+        old_status = self.status
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.save()
+        return OpinionEvent.objects.create(
+            opinion=self, kind=kind, by=by, text=text, from_status=old_status,
+            to_status=self.status, agency=self.agency, deadline=self.deadline,
+        )  # fmt: skip
+
+    @transaction.atomic
+    def answer_at_session(self, *, answer: str, answered_by: str, by):
+        self._require(OpinionStatus.NEW, action=gettext("answered at the session"))
+        if not answer.strip():
+            raise ValidationError({"session_answer": gettext("Write the answer given.")})
+        return self._record(
+            EventKind.ANSWERED, by=by, text=answer, status=OpinionStatus.ANSWERED,
+            session_answer=answer.strip(), answered_by=answered_by.strip(),
+            closed_at=timezone.now(),
+        )  # fmt: skip
+
+    @transaction.atomic
+    def forward_to(self, agency, *, deadline: datetime.date | None = None, by, note: str = ""):
+        """Send to an agency (or on to another one), with a deadline in working days."""
+        from .deadlines import default_deadline
+
+        self._require(OpinionStatus.NEW, *AWAITING_AGENCY, action=gettext("forwarded to an agency"))
+        if agency is None:
+            raise ValidationError({"agency": gettext("Choose the agency responsible.")})
+        if self.status in AWAITING_AGENCY and agency == self.agency:
+            raise ValidationError({"agency": gettext("It is already with this agency.")})
+        if deadline is None:
+            deadline = default_deadline(
+                session_date=self.session.start_date, field=self.field, agency=agency
+            )
+        elif deadline < self.session.start_date:
+            raise ValidationError(
+                {"deadline": gettext("The deadline cannot be before the session.")}
+            )
+        kind = EventKind.FORWARDED if self.status == OpinionStatus.NEW else EventKind.REFORWARDED
+        return self._record(
+            kind, by=by, text=note, status=OpinionStatus.FORWARDED, agency=agency,
+            deadline=deadline, forwarded_at=timezone.now(),
+        )  # fmt: skip
+
+    @transaction.atomic
+    def record_progress(self, *, note: str, by):
+        self._require(*AWAITING_AGENCY, action=gettext("given progress"))
+        if not note.strip():
+            raise ValidationError({"note": gettext("Write what has been done.")})
+        return self._record(
+            EventKind.PROGRESS, by=by, text=note.strip(), status=OpinionStatus.IN_PROGRESS
+        )
+
+    @transaction.atomic
+    def resolve(self, *, answer: str, document_number: str, document_date, by):
+        self._require(*AWAITING_AGENCY, action=gettext("resolved"))
+        errors = {}
+        if not answer.strip():
+            errors["answer"] = gettext("Write the answer.")
+        if document_date and document_date > timezone.localdate():
+            errors["answer_document_date"] = gettext("The document date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+        return self._record(
+            EventKind.RESOLVED, by=by, text=answer.strip(), status=OpinionStatus.RESOLVED,
+            answer=answer.strip(), answer_document_number=document_number.strip(),
+            answer_document_date=document_date, closed_at=timezone.now(),
+        )  # fmt: skip
+
+    @transaction.atomic
+    def mark_unresolvable(self, *, reason: str, by):
+        self._require(*AWAITING_AGENCY, action=gettext("closed as unresolvable"))
+        if not reason.strip():
+            raise ValidationError({"reason": gettext("Give the reason.")})
+        return self._record(
+            EventKind.UNRESOLVABLE, by=by, text=reason.strip(), status=OpinionStatus.UNRESOLVABLE,
+            unresolved_reason=reason.strip(), closed_at=timezone.now(),
+        )  # fmt: skip
+
+    @transaction.atomic
+    def reopen(self, *, reason: str, by):
+        self._require(
+            OpinionStatus.ANSWERED, OpinionStatus.RESOLVED, OpinionStatus.UNRESOLVABLE,
+            OpinionStatus.DUPLICATE, action=gettext("reopened"),
+        )  # fmt: skip
+        if not reason.strip():
+            raise ValidationError({"reason": gettext("Give the reason for reopening.")})
+        status = OpinionStatus.FORWARDED if self.agency_id else OpinionStatus.NEW
+        return self._record(
+            EventKind.REOPENED, by=by, text=reason.strip(), status=status, closed_at=None,
+            duplicate_of=None,
+        )  # fmt: skip
+
+    @transaction.atomic
+    def mark_duplicate(self, *, of, by):
+        self._require(OpinionStatus.NEW, *AWAITING_AGENCY, action=gettext("marked as a duplicate"))
+        if of is None or of.pk == self.pk:
+            raise ValidationError({"duplicate_of": gettext("Choose another opinion.")})
+        if of.duplicate_of_id:
+            of = of.duplicate_of  # link to the original, never to another duplicate
+        return self._record(
+            EventKind.DUPLICATE, by=by, text=f"#{of.pk}", status=OpinionStatus.DUPLICATE,
+            duplicate_of=of, closed_at=timezone.now(),
+        )  # fmt: skip
+
+    @transaction.atomic
+    def change_deadline(self, *, deadline: datetime.date, reason: str, by):
+        self._require(*AWAITING_AGENCY, action=gettext("given a new deadline"))
+        if deadline < self.session.start_date:
+            raise ValidationError(
+                {"deadline": gettext("The deadline cannot be before the session.")}
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": gettext("Give the reason for the new deadline.")})
+        return self._record(EventKind.DEADLINE, by=by, text=reason.strip(), deadline=deadline)
+
+
+class TransitionNotAllowed(ValidationError):
+    """The opinion's status does not allow this change; the message says why, for the user."""
+
+
+class EventKind(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    ANSWERED = "answered", _("Answered at the session")
+    FORWARDED = "forwarded", _("Forwarded")
+    REFORWARDED = "reforwarded", _("Forwarded to another agency")
+    PROGRESS = "progress", _("Progress")
+    RESOLVED = "resolved", _("Resolved")
+    UNRESOLVABLE = "unresolvable", _("Cannot be resolved")
+    REOPENED = "reopened", _("Reopened")
+    DUPLICATE = "duplicate", _("Marked as a duplicate")
+    DEADLINE = "deadline", _("Deadline changed")
+
+
+class OpinionEvent(models.Model):
+    """One dated entry of an opinion's timeline: what changed, who did it, and the state after."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what"), max_length=16, choices=EventKind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+        related_name="+", null=True,
+    )  # fmt: skip
+    from_status = models.CharField(max_length=16, choices=OpinionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=OpinionStatus.choices)
+    agency = models.ForeignKey(
+        "communes.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    deadline = models.DateField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.opinion_id}: {self.get_kind_display()}"

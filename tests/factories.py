@@ -75,3 +75,29 @@ def make_target(*, plan, unit_, level, required=1, start=None, end=None):
 
 def document_type(code):
     return DocumentType.objects.get(code=code)
+
+
+def field(name="Đất đai"):
+    from feedback.models import Field
+
+    return Field.objects.get(name=name)
+
+
+def agency(short_name="TN&MT"):
+    from communes.models import Agency
+
+    return Agency.objects.get(short_name=short_name)
+
+
+def make_opinion(*, session, content="Đề nghị cấp giấy chứng nhận quyền sử dụng đất", by=None,
+                 field_name="Đất đai", outcome="pending", **data):  # fmt: skip
+    """An opinion recorded through the same service the entry form uses."""
+    from feedback.services import opinion_record
+
+    row = {"field": field(field_name), "kind": data.pop("kind", "opinion"), "content": content,
+           "outcome": outcome, **data}  # fmt: skip
+    if outcome == "forwarded":
+        row.setdefault("agency", agency())
+    if outcome == "answered":
+        row.setdefault("session_answer", "Đã trả lời tại hội nghị")
+    return opinion_record(session=session, by=by, data=row)

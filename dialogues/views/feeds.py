@@ -56,7 +56,7 @@ def feed_settings(request):
 
 
 # Personal: it changes only the user's own address, so leaders may do it too.
-@allow(*READERS, personal=True)
+@allow(*READERS, readers_may_post=True)
 @require_POST
 def feed_regenerate(request):
     CalendarFeed.for_user(request.user).regenerate()

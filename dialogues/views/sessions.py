@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
 from config.history import history_entries
+from feedback.models import Opinion
 
 from .. import services
 from ..access import READERS, SESSION_EDITORS
@@ -49,6 +50,7 @@ def session_detail(request, pk):
         "attending_units": session.attending_units.order_by("path"),
         "postponements": session.postponements.select_related("created_by"),
         "history": history_entries(session),
+        "opinion_count": Opinion.objects.visible_to(request.user).filter(session=session).count(),
         "can_edit": request.user.role in SESSION_EDITORS,
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app's demo module has load(stdout); later apps append theirs, in dependency order.
-DEMO_LOADERS = ["communes.demo", "accounts.demo", "dialogues.demo", "reports.demo"]
+DEMO_LOADERS = ["communes.demo", "accounts.demo", "dialogues.demo", "feedback.demo", "reports.demo"]
 
 
 class Command(BaseCommand):

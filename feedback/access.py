@@ -1,0 +1,16 @@
+"""Which roles use the opinion pages (see accounts.access.allow)."""
+
+from accounts.access import READING_ROLES
+from accounts.models import Role
+
+# The opinion list, its export and the session's opinions; agency responders use their queue.
+READERS = READING_ROLES
+# One opinion's page: its agency's responders read it too (visible_to keeps them to their agency).
+DETAIL_READERS = (*READING_ROLES, Role.AGENCY_RESPONDER)
+# Enter opinions of a session, answer at the session, forward, mark duplicates, reopen.
+RECORDERS = (Role.BOARD_STAFF, Role.COMMUNE_OFFICER)
+# Record progress and the agency's final answer; board staff may do it on an agency's behalf.
+HANDLERS = (Role.AGENCY_RESPONDER, Role.BOARD_STAFF)
+# Change a deadline or send an opinion on to another agency.
+ROUTERS = (Role.BOARD_STAFF,)
+QUEUE_USERS = (Role.AGENCY_RESPONDER,)

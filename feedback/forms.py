@@ -1,0 +1,160 @@
+from django import forms
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Agency, Hamlet
+
+from .models import Field, OpinionKind
+from .services import Outcome
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
+OUTCOMES = [
+    (Outcome.PENDING, _("To be handled later")),
+    (Outcome.ANSWERED, _("Answered at the session")),
+    (Outcome.FORWARDED, _("Forwarded to an agency")),
+]
+
+
+class OpinionRowForm(forms.Form):
+    """One opinion as typed at or after a session: the entry form's row and an imported row."""
+
+    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.filter(is_active=True))
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=OpinionKind.choices, initial=OpinionKind.OPINION
+    )
+    content = forms.CharField(
+        label=_("Content"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    raised_by = forms.CharField(label=_("Raised by"), max_length=200, required=False)
+    hamlet = forms.ModelChoiceField(
+        label=_("Hamlet"), queryset=Hamlet.objects.none(), required=False
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, initial=Outcome.PENDING)
+    session_answer = forms.CharField(
+        label=_("Answer given"), max_length=5000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    answered_by = forms.CharField(label=_("Answered by"), max_length=200, required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.filter(is_active=True), required=False
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS,
+        help_text=_("Empty: counted in working days from the session."),
+    )  # fmt: skip
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields["hamlet"].queryset = Hamlet.objects.filter(
+            commune__in=session.attending_units.all(), is_active=True
+        ).select_related("commune")
+        self.fields["hamlet"].label_from_instance = lambda hamlet: (
+            f"{hamlet.name} ({hamlet.commune.name})"
+        )
+        self.fields["agency"].queryset = Agency.objects.filter(
+            is_active=True, unit__path__in=session.host_unit.lineage_paths()
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == Outcome.ANSWERED and not (data.get("session_answer") or "").strip():
+            self.add_error("session_answer", _t("Write the answer given at the session."))
+        if outcome == Outcome.FORWARDED and not data.get("agency"):
+            self.add_error("agency", _t("Choose the agency it is forwarded to."))
+        deadline = data.get("deadline")
+        if deadline and deadline < self.session.start_date:
+            self.add_error("deadline", _t("The deadline cannot be before the session."))
+        return data
+
+
+class BaseOpinionRowFormSet(forms.BaseFormSet):
+    def __init__(self, *args, session, **kwargs):
+        self.session = session
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "session": self.session}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True, use_required_attribute=False, session=self.session,
+        )  # fmt: skip
+        self.add_fields(form, None)
+        return form
+
+
+MAX_ROWS = 200
+OpinionRowFormSet = forms.formset_factory(
+    OpinionRowForm, formset=BaseOpinionRowFormSet, extra=5, max_num=MAX_ROWS, validate_max=True
+)
+
+
+class AnswerForm(forms.Form):
+    session_answer = forms.CharField(
+        label=_("Answer given at the session"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    answered_by = forms.CharField(
+        label=_("Answered by"), max_length=200, required=False, help_text=_("Name and position.")
+    )
+
+
+class ForwardForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.filter(is_active=True)
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS,
+        help_text=_("Empty: counted in working days from the session."),
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("What has been done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ResolveForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    answer_document_number = forms.CharField(
+        label=_("Answering document number"), max_length=60, required=False,
+        help_text=_("For example: 125/UBND-TNMT"),
+    )  # fmt: skip
+    answer_document_date = forms.DateField(
+        label=_("Answering document date"), required=False, widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+    )  # fmt: skip
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DuplicateForm(forms.Form):
+    duplicate_of = forms.IntegerField(
+        label=_("Number of the original opinion"), min_value=1, max_value=2**31 - 1,
+        help_text=_("The number shown as #… on the opinion's page."),
+    )  # fmt: skip
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("New deadline"), widget=DATE_WIDGET, error_messages=DATE_ERRORS
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,85 @@
+"""The opinion list with its filters and search, and the same list as an Excel file."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.access import allow
+
+from ..access import READERS
+from ..exports import MAX_EXPORT_ROWS, opinion_dataset
+from ..filters import OpinionFilter
+from ..models import Opinion
+
+OPINIONS_PER_PAGE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@allow(*READERS)
+@require_safe
+def opinion_list(request):
+    opinion_filter = OpinionFilter(request.GET or None, user=request.user)
+    session = None
+    if not opinion_filter.is_bound:
+        opinions = opinion_filter.queryset
+    elif opinion_filter.is_valid():
+        opinions = opinion_filter.qs
+        session = opinion_filter.form.cleaned_data.get("session")
+    else:
+        # The errors show next to the fields; a wrong filter must not look like "everything".
+        opinions = Opinion.objects.none()
+    if opinion_filter.is_urgent:
+        opinions = opinions.by_urgency()
+    else:
+        opinions = opinions.order_by("-session__starts_at", "-pk")
+    page = Paginator(opinions.for_list(), OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for opinion in page.object_list:
+        opinion.days_overdue = (today - opinion.deadline).days if opinion.is_overdue else None
+    context = {"filter": opinion_filter, "page": page, "session": session}
+    return render(request, "feedback/opinion_list.html", context)
+
+
+def _back_to_list(request):
+    url = reverse("feedback:opinion-list")
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@allow(*READERS)
+@require_safe
+def opinion_export_xlsx(request):
+    """The opinions the list shows with the same filter, or back to the list to fix it."""
+    opinion_filter = OpinionFilter(request.GET, user=request.user)
+    if not opinion_filter.is_valid():
+        errors = " ".join(
+            str(error) for field_errors in opinion_filter.errors.values() for error in field_errors
+        )
+        messages.error(
+            request,
+            _("The opinions were not exported: correct the filter first. %(errors)s")
+            % {"errors": errors},
+        )
+        return _back_to_list(request)
+    opinions = opinion_filter.qs
+    count = opinions.count()
+    if count > MAX_EXPORT_ROWS:
+        messages.error(
+            request,
+            _(
+                "%(count)s opinions match the filter; an export holds at most %(max)s. "
+                "Narrow the filter, for example to a shorter period or one unit."
+            )
+            % {"count": count, "max": MAX_EXPORT_ROWS},
+        )
+        return _back_to_list(request)
+    dataset = opinion_dataset(opinions, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+    filename = f"y-kien-nhan-dan-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

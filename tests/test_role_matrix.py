@@ -1,0 +1,162 @@
+"""Every page × every demo role: the answer each one gets, as the issues specify.
+
+The matrix must name every URL of the app, so a new page cannot be added without deciding here
+who may open it. Objects belong to Dũng Nghĩa, so the outsider (Bách Thuận) must get 404 on them.
+"""
+
+import io
+
+import openpyxl
+import pytest
+
+from dialogues.models import CalendarFeed, Document, DocumentType, PlanTarget, SessionStatus
+
+from .factories import district, make_opinion, make_plan, make_session, unit
+from .urlwalk import app_routes
+
+ROLES = ["board_staff", "officer", "outsider", "responder", "leader", "administrator", "anonymous"]
+
+# Who reads what (GET): 200 allowed, 403 refused by role, 404 outside scope, 405 POST only.
+READ = {"board_staff": 200, "officer": 200, "outsider": 200, "responder": 403, "leader": 200,
+        "administrator": 200, "anonymous": 302}  # fmt: skip
+READ_DN = {**READ, "outsider": 404}  # an object of Dũng Nghĩa
+EDIT_DN = {**READ_DN, "leader": 403, "administrator": 403}  # scheduling and logging sessions
+RECORD_DN = EDIT_DN  # entering and routing opinions
+PLAN_EDIT = {**READ, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
+POST_ONLY = {**READ, "board_staff": 405, "officer": 405, "outsider": 405, "leader": 405,
+             "administrator": 405}  # fmt: skip
+PLAN_POST = {**PLAN_EDIT, "board_staff": 405}
+SESSION_POST_DN = {**EDIT_DN, "board_staff": 405, "officer": 405, "outsider": 405}
+EVERYONE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
+PERSONAL_POST = dict.fromkeys(ROLES, 405) | {"anonymous": 302}
+OPINION_DN = {**READ_DN, "responder": 200}  # the responder's agency has it
+HANDLE_DN = {**OPINION_DN, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
+ROUTE_DN = {**READ_DN, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
+QUEUE = dict.fromkeys(ROLES, 403) | {"responder": 200, "anonymous": 302}
+PUBLIC = dict.fromkeys(ROLES, 200)
+SCHEDULE = {**PLAN_EDIT, "officer": 200, "outsider": 200}
+# A held session is no longer edited: its editors are sent back to its page.
+HELD_EDIT_DN = {**EDIT_DN, "board_staff": 302, "officer": 302}
+# No file was uploaded: readers in scope get "not found" for the download.
+NO_FILE = READ | dict.fromkeys(
+    ["board_staff", "officer", "outsider", "leader", "administrator"], 404
+)
+NO_FILE_DN = READ_DN | dict.fromkeys(["board_staff", "officer", "leader", "administrator"], 404)
+UNIT_DN = READ_DN
+
+
+@pytest.fixture
+def objects(demo):
+    plan = make_plan(unit_=district())
+    session = make_session(
+        plan=plan, host=unit("Dũng Nghĩa"), day="15/05/2019", status=SessionStatus.HELD
+    )
+    minutes_session = session
+    opinion = make_opinion(session=session, outcome="forwarded")
+    target = PlanTarget.objects.create(
+        plan=plan, unit=unit("Dũng Nghĩa"), level="commune", sessions_required=1,
+        period_start=plan.period_start, period_end=plan.period_end,
+    )  # fmt: skip
+    document = Document.objects.create(
+        number="830-CV/HU", doc_type=DocumentType.objects.get(code="CV"),
+        issued_on=plan.period_start, issuer="Ban Thường vụ Huyện ủy", title="Công văn",
+        unit=district(),
+    )  # fmt: skip
+    from accounts.models import User
+
+    feed = CalendarFeed.for_user(User.objects.get(username="dungnghia"))
+    return {
+        "plan": plan, "session": session, "opinion": opinion, "target": target,
+        "document": document, "feed": feed, "minutes_session": minutes_session,
+    }  # fmt: skip
+
+
+def matrix(o):
+    s, p, op = o["session"].pk, o["plan"].pk, o["opinion"].pk
+    return {
+        "home": ("/", EVERYONE),
+        "healthz": ("/healthz", PUBLIC),
+        "login": ("/accounts/login/", {**PUBLIC, **{r: 302 for r in ROLES if r != "anonymous"}}),
+        "logout": ("/accounts/logout/", PERSONAL_POST),
+        "password_change": ("/accounts/password/", EVERYONE),
+        "password_change_done": ("/accounts/password/done/", EVERYONE),
+        "set_language": ("/i18n/setlang/", dict.fromkeys(ROLES, 302)),
+        "communes:unit-tree": ("/units/", READ),
+        "communes:unit-detail": (f"/units/{unit('Dũng Nghĩa').pk}/", UNIT_DN),
+        "dialogues:plan-list": ("/plans/", READ),
+        "dialogues:plan-create": ("/plans/new/", PLAN_EDIT),
+        "dialogues:plan-detail": (f"/plans/{p}/", READ),
+        "dialogues:plan-update": (f"/plans/{p}/edit/", PLAN_EDIT),
+        "dialogues:plan-attachment": (f"/plans/{p}/attachment/", NO_FILE),
+        "dialogues:target-add": (f"/plans/{p}/targets/", PLAN_POST),
+        "dialogues:target-bulk-add": (f"/plans/{p}/targets/bulk/", PLAN_POST),
+        "dialogues:target-delete": (f"/targets/{o['target'].pk}/delete/", PLAN_POST),
+        "dialogues:plan-coverage": (f"/plans/{p}/coverage/", READ),
+        "dialogues:document-list": ("/documents/", READ),
+        "dialogues:document-create": ("/documents/new/", PLAN_EDIT),
+        "dialogues:document-update": (f"/documents/{o['document'].pk}/edit/", PLAN_EDIT),
+        "dialogues:session-list": ("/sessions/", READ),
+        "dialogues:session-create": ("/sessions/new/", SCHEDULE),
+        "dialogues:session-detail": (f"/sessions/{s}/", READ_DN),
+        "dialogues:session-update": (f"/sessions/{s}/edit/", HELD_EDIT_DN),
+        "dialogues:session-mark-held": (f"/sessions/{s}/held/", EDIT_DN),
+        "dialogues:session-record": (f"/sessions/{s}/record/", EDIT_DN),
+        "dialogues:session-postpone": (f"/sessions/{s}/postpone/", EDIT_DN),
+        "dialogues:session-reschedule": (f"/sessions/{s}/reschedule/", SESSION_POST_DN),
+        "dialogues:session-cancel": (f"/sessions/{s}/cancel/", EDIT_DN),
+        "dialogues:session-minutes-file": (f"/sessions/{s}/minutes/", NO_FILE_DN),
+        "dialogues:session-notice": (f"/sessions/{s}/notice/", READ_DN),
+        "dialogues:session-calendar": ("/sessions/calendar/", READ),
+        "dialogues:session-export-xlsx": ("/sessions/export.xlsx", READ),
+        "dialogues:session-export-csv": ("/sessions/export.csv", READ),
+        "dialogues:feed-settings": ("/calendar/", READ),
+        "dialogues:feed-regenerate": ("/calendar/regenerate/", POST_ONLY),
+        "dialogues:session-feed": (f"/calendar/{o['feed'].token}.ics", PUBLIC),
+        "feedback:opinion-list": ("/opinions/", READ),
+        "feedback:opinion-export-xlsx": ("/opinions/export.xlsx", READ),
+        "feedback:opinion-detail": (f"/opinions/{op}/", OPINION_DN),
+        "feedback:opinion-answer": (f"/opinions/{op}/answer/", RECORD_DN),
+        "feedback:opinion-forward": (f"/opinions/{op}/forward/", RECORD_DN),
+        "feedback:opinion-progress": (f"/opinions/{op}/progress/", HANDLE_DN),
+        "feedback:opinion-resolve": (f"/opinions/{op}/resolve/", HANDLE_DN),
+        "feedback:opinion-unresolvable": (f"/opinions/{op}/unresolvable/", HANDLE_DN),
+        "feedback:opinion-reopen": (f"/opinions/{op}/reopen/", RECORD_DN),
+        "feedback:opinion-duplicate": (f"/opinions/{op}/duplicate/", RECORD_DN),
+        "feedback:opinion-deadline": (f"/opinions/{op}/deadline/", ROUTE_DN),
+        "feedback:session-opinions": (f"/sessions/{s}/opinions/", READ_DN),
+        "feedback:opinion-import": (f"/sessions/{s}/opinions/import/", RECORD_DN),
+        "feedback:opinion-import-template": ("/opinions/import-template.xlsx", PLAN_EDIT | {
+            "officer": 200, "outsider": 200}),
+        "feedback:agency-queue": ("/queue/", QUEUE),
+    }  # fmt: skip
+
+
+def test_the_matrix_names_every_page_of_the_app(objects):
+    assert set(matrix(objects)) == {route.name for route in app_routes()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_specified_answer_on_every_page(actors, objects, role):
+    client = actors[role]
+    wrong = []
+    for name, (url, expected) in matrix(objects).items():
+        status = client.get(url).status_code
+        if status != expected[role]:
+            wrong.append((name, url, expected[role], status))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_the_outsider_finds_no_row_of_another_commune_in_exports_or_feeds(outsider, objects):
+    from accounts.models import User
+
+    feed = CalendarFeed.for_user(User.objects.get(username="bachthuan"))
+    ics = outsider.get(f"/calendar/{feed.token}.ics").content.decode()
+    assert objects["session"].topic not in ics
+    csv = outsider.get("/sessions/export.csv").content.decode("utf-8-sig")
+    assert objects["session"].topic not in csv
+    response = outsider.get("/opinions/export.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = {str(cell) for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert objects["opinion"].content not in cells
+    assert sheet.max_row == 1  # the header only
