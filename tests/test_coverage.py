@@ -201,3 +201,18 @@ def test_quarters_span_the_plans_period():
     assert Quarter(2019, 2).start == datetime.date(2019, 4, 1)
     assert Quarter(2019, 4).end == datetime.date(2019, 12, 31)
     assert datetime.date(2019, 6, 30) in Quarter(2019, 2)
+
+
+def test_the_demo_2019_plan_shows_25_of_30_communes_and_3_district_sessions(full_demo, client):
+    from accounts.models import User
+    from dialogues.coverage import plan_coverage
+    from dialogues.models import Plan
+
+    staff = User.objects.get(username="bandanvan")
+    plan = Plan.objects.get(number="55-KH/HU")
+    headlines = {level.level: level.headline for level in plan_coverage(plan, user=staff).levels}
+    assert headlines["commune"].startswith("25/30")
+    assert headlines["district"].startswith("3/3")
+    client.force_login(staff)
+    page = client.get(f"/plans/{plan.pk}/coverage/")
+    assert "25/30" in page.text and "3/3" in page.text
