@@ -4,6 +4,8 @@ import tablib
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.exports import neutralise
+
 # Beyond this a download is no longer a list anyone reads; the user narrows the filter instead.
 MAX_EXPORT_ROWS = 20_000
 
@@ -29,16 +31,6 @@ HEADERS = (
     _("Session ID"),
     _("Link"),
 )
-
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text a spreadsheet will show as typed, never evaluate: `=HYPERLINK(…)` stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _date(value):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.exports import neutralise
+from config.exports import neutralise
 
 from .models import EventKind, OpinionEvent
 

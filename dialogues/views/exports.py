@@ -1,8 +1,6 @@
 """The filtered session list as a spreadsheet, and the printable notice to residents."""
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import allow
 from communes.models import KIND_PREFIX, UnitKind
+from config.exports import XLSX, attachment, export_or_back
 
 from ..access import READERS
 from ..exports import MAX_EXPORT_ROWS, session_dataset
@@ -18,50 +17,30 @@ from ..filters import SessionFilter
 from ..models import SessionStatus
 from ..selectors import session_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _back_to_list(request):
-    url = reverse("dialogues:session-list")
-    query = request.GET.urlencode()
-    return redirect(f"{url}?{query}" if query else url)
-
 
 def _export(request, fmt):
     """Sessions as the list shows them with the same filter, or back to the list to fix it."""
-    filterset = SessionFilter(request.GET, user=request.user)
-    if not filterset.is_valid():
-        errors = " ".join(
-            str(error) for field_errors in filterset.errors.values() for error in field_errors
-        )
-        messages.error(
-            request,
-            _("The sessions were not exported: correct the filter first. %(errors)s")
-            % {"errors": errors},
-        )
-        return _back_to_list(request)
-    sessions = filterset.qs
-    count = sessions.count()
-    if count > MAX_EXPORT_ROWS:
-        messages.error(
-            request,
-            _(
-                "%(count)s sessions match the filter; an export holds at most %(max)s. "
-                "Narrow the filter, for example to a shorter period or one unit."
-            )
-            % {"count": count, "max": MAX_EXPORT_ROWS},
-        )
-        return _back_to_list(request)
+    sessions, refused = export_or_back(
+        request,
+        SessionFilter(request.GET, user=request.user),
+        list_url=reverse("dialogues:session-list"),
+        max_rows=MAX_EXPORT_ROWS,
+        invalid_message=_("The sessions were not exported: correct the filter first. %(errors)s"),
+        too_many_message=_(
+            "%(count)s sessions match the filter; an export holds at most %(max)s. "
+            "Narrow the filter, for example to a shorter period or one unit."
+        ),
+    )
+    if refused:
+        return refused
     dataset = session_dataset(sessions, base_url=request.build_absolute_uri("/").rstrip("/"))
     if fmt == "xlsx":
         body, content_type = dataset.export("xlsx"), XLSX
     else:
         # The byte order mark tells Excel the file is UTF-8, so diacritics open intact.
         body, content_type = ("\ufeff" + dataset.export("csv")).encode(), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
     filename = f"hoi-nghi-tiep-xuc-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(body, content_type=content_type, filename=filename)
 
 
 @allow(*READERS)

@@ -1,15 +1,14 @@
 """The opinion list with its filters and search, and the same list as an Excel file."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import allow
+from config.exports import XLSX, attachment, export_or_back
 
 from ..access import READERS
 from ..exports import MAX_EXPORT_ROWS, opinion_dataset
@@ -17,7 +16,6 @@ from ..filters import OpinionFilter
 from ..models import Opinion
 
 OPINIONS_PER_PAGE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @allow(*READERS)
@@ -45,41 +43,23 @@ def opinion_list(request):
     return render(request, "feedback/opinion_list.html", context)
 
 
-def _back_to_list(request):
-    url = reverse("feedback:opinion-list")
-    query = request.GET.urlencode()
-    return redirect(f"{url}?{query}" if query else url)
-
-
 @allow(*READERS)
 @require_safe
 def opinion_export_xlsx(request):
     """The opinions the list shows with the same filter, or back to the list to fix it."""
-    opinion_filter = OpinionFilter(request.GET, user=request.user)
-    if not opinion_filter.is_valid():
-        errors = " ".join(
-            str(error) for field_errors in opinion_filter.errors.values() for error in field_errors
-        )
-        messages.error(
-            request,
-            _("The opinions were not exported: correct the filter first. %(errors)s")
-            % {"errors": errors},
-        )
-        return _back_to_list(request)
-    opinions = opinion_filter.qs
-    count = opinions.count()
-    if count > MAX_EXPORT_ROWS:
-        messages.error(
-            request,
-            _(
-                "%(count)s opinions match the filter; an export holds at most %(max)s. "
-                "Narrow the filter, for example to a shorter period or one unit."
-            )
-            % {"count": count, "max": MAX_EXPORT_ROWS},
-        )
-        return _back_to_list(request)
+    opinions, refused = export_or_back(
+        request,
+        OpinionFilter(request.GET, user=request.user),
+        list_url=reverse("feedback:opinion-list"),
+        max_rows=MAX_EXPORT_ROWS,
+        invalid_message=_("The opinions were not exported: correct the filter first. %(errors)s"),
+        too_many_message=_(
+            "%(count)s opinions match the filter; an export holds at most %(max)s. "
+            "Narrow the filter, for example to a shorter period or one unit."
+        ),
+    )
+    if refused:
+        return refused
     dataset = opinion_dataset(opinions, base_url=request.build_absolute_uri("/").rstrip("/"))
-    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
     filename = f"y-kien-nhan-dan-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(dataset.export("xlsx"), content_type=XLSX, filename=filename)

@@ -1,14 +1,6 @@
-# The English interface keeps the Vietnamese day/month/year order, so printed dates never differ.
-DATE_FORMAT = "d/m/Y"
-SHORT_DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "H:i d/m/Y"
-SHORT_DATETIME_FORMAT = "H:i d/m/Y"
-TIME_FORMAT = "H:i"
-MONTH_DAY_FORMAT = "d/m"
-YEAR_MONTH_FORMAT = "m/Y"
-FIRST_DAY_OF_WEEK = 1
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
-DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+# The English interface keeps the Vietnamese day/month/year order, so printed dates never differ;
+# only the number separators follow English.
+from config.formats.vi.formats import *  # noqa: F403
+
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
-NUMBER_GROUPING = 3
