@@ -57,6 +57,17 @@ KIND_PREFIX = {
 }
 
 
+# The Party committee of a unit, by the unit's kind, as letterheads name it.
+PARTY_COMMITTEE = {
+    UnitKind.PROVINCE: _("Provincial Party committee"),
+    UnitKind.CITY: _("City Party committee"),
+    UnitKind.DISTRICT: _("District Party committee"),
+    UnitKind.URBAN_DISTRICT: _("Urban district Party committee"),
+    UnitKind.TOWNSHIP: _("Town Party committee"),
+    UnitKind.PROVINCIAL_CITY: _("City Party committee"),
+}
+
+
 class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     unit_lookup = ""
 
@@ -117,6 +128,15 @@ class AdministrativeUnit(MP_Node):
     @property
     def full_name(self):
         return f"{KIND_PREFIX[self.kind]} {self.name}"
+
+    @property
+    def in_sentence(self):
+        """The name as it reads inside a sentence: "xã Dũng Nghĩa", not "Xã Dũng Nghĩa"."""
+        return f"{str(KIND_PREFIX[self.kind]).lower()} {self.name}"
+
+    @property
+    def party_committee(self):
+        return PARTY_COMMITTEE.get(self.kind, _("Party committee"))
 
     @property
     def level(self):

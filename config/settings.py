@@ -7,6 +7,7 @@ Values are parsed strictly: DEBUG=maybe is an error, not False.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from environs import Env
@@ -177,12 +178,27 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # An unacknowledged task comes back after this long if its worker vanished without a word.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 }
+# Autodiscovery only reads tasks.py; the reminders live in their own module.
+CELERY_IMPORTS = ["reports.tasks_reminders"]
+# Crontab times are Vietnam's (CELERY_TIMEZONE). Every job is safe to run again: nothing is sent
+# twice and a report already made is left alone.
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-reports": {"task": "reports.requeue_stuck_reports", "schedule": 300.0},
+    "remind-upcoming-sessions": {
+        "task": "reports.remind_upcoming_sessions",
+        # Hourly in office hours, so a session scheduled at short notice is caught the same day.
+        "schedule": crontab(minute=0, hour="7-17"),
+    },
+    "remind-opinions": {"task": "reports.remind_opinions", "schedule": crontab(minute=30, hour=7)},
+    "remind-missing-minutes": {
+        "task": "reports.remind_missing_minutes",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
 # A report still waiting after this many minutes is sent to the queue again.
 REPORT_REQUEUE_AFTER_MINUTES = env.int("REPORT_REQUEUE_AFTER_MINUTES", default=10)
@@ -211,4 +227,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every step of every PDF at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

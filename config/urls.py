@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("communes.urls")),
     path("", include("dialogues.urls")),
     path("", include("feedback.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import EVERY_ROLE, allow
 from communes.models import AdministrativeUnit, UnitLevel
-from feedback.models import Opinion
+from reports.dashboard import dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +53,10 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     units = AdministrativeUnit.objects.visible_to(user).active()
-    opinions = Opinion.objects.visible_to(user)
     context = {
         "today": today,
         "unit_count": units.count(),
         "commune_count": units.at_level(UnitLevel.COMMUNE).count(),
-        "overdue_count": opinions.overdue(today).count(),
-        "due_soon_count": opinions.due_within(3, today).count(),
+        **dashboard(user=user, today=today),
     }
     return render(request, "home.html", context)

@@ -83,8 +83,7 @@ def _targets(plan, district, communes, *, start, end, district_sessions):
 def _venue(host):
     if host.level == UnitLevel.DISTRICT:
         return f"Hội trường Huyện ủy {host.name}"
-    # Mid-sentence the kind is written in lower case: "UBND xã Dũng Nghĩa".
-    return f"Hội trường UBND {host.full_name[0].lower()}{host.full_name[1:]}"
+    return f"Hội trường UBND {host.in_sentence}"
 
 
 def _session(*, plan, host, topic, starts_at, hours, attending, status, rng, **extra):
@@ -158,7 +157,9 @@ def load_2019(district, communes, rng):
         )  # fmt: skip
     held = [c for c in communes if c.name not in NOT_YET_IN_2019]
     for index, commune in enumerate(held):
-        day = datetime.date(2019, 4, 15) + datetime.timedelta(days=index * 5)
+        # By mid-2019, as the district reported: all 25 within the second quarter, on weekdays.
+        day = datetime.date(2019, 4, 15) + datetime.timedelta(days=index * 2)
+        day += datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
         _session(
             plan=plan, host=commune, rng=rng, status=SessionStatus.HELD,
             topic=f"{TOPICS[index % len(TOPICS)]} năm 2019",

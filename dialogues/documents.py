@@ -50,3 +50,12 @@ def parse_document_number(value: str) -> DocumentNumber:
 
 def validate_document_number(value: str) -> None:
     parse_document_number(value)
+
+
+def official_date(day) -> dict:
+    """Day and month as official documents write them: a zero before days 1–9 and months 1–2."""
+    return {
+        "day": f"{day.day:02d}" if day.day < 10 else str(day.day),
+        "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
+        "year": str(day.year),
+    }

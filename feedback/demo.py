@@ -112,7 +112,6 @@ class _Builder:
             content=content,
             raised_by=raised_by,
             hamlet=hamlet,
-
         )
         opinion.search_text = opinion.folded_text()
         opinion.recorded_at = _when(day, 11)

@@ -27,9 +27,25 @@ def full_demo(db):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _eager_tasks(request):
+    """Tasks run in the test's own process, unless the test drives a real worker."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
     # Demo users are created in every test; the default hasher would make that slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded and generated files go to a folder of the test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

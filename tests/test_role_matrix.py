@@ -8,8 +8,10 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 
 from dialogues.models import CalendarFeed, Document, DocumentType, PlanTarget, SessionStatus
+from reports.models import Report, ReportStatus
 
 from .factories import district, make_opinion, make_plan, make_session, unit
 from .urlwalk import app_routes
@@ -41,6 +43,11 @@ HELD_EDIT_DN = {**EDIT_DN, "board_staff": 302, "officer": 302}
 NO_FILE = READ | dict.fromkeys(
     ["board_staff", "officer", "outsider", "leader", "administrator"], 404
 )
+REPORTS = READ
+# A report of Dũng Nghĩa, ready: its download is a PDF for everyone who can see it.
+REPORT_DN = READ_DN
+REPORT_POST_DN = {**READ_DN, "board_staff": 405, "officer": 405, "outsider": 405, "leader": 405,
+                  "administrator": 403}  # fmt: skip
 NO_FILE_DN = READ_DN | dict.fromkeys(["board_staff", "officer", "leader", "administrator"], 404)
 UNIT_DN = READ_DN
 
@@ -65,14 +72,20 @@ def objects(demo):
     from accounts.models import User
 
     feed = CalendarFeed.for_user(User.objects.get(username="dungnghia"))
+    report = Report.objects.create(
+        unit=unit("Dũng Nghĩa"), period_kind="year", year=2019, start=plan.period_start,
+        end=plan.period_end, number="1-BC/ĐU", place="Dũng Nghĩa", report_date=plan.period_end,
+        signer_authority="T/M", signer_title="BÍ THƯ", signer_name="", recipients="- Lưu.",
+        status=ReportStatus.READY, file=ContentFile(b"%PDF-1.4 test", name="r.pdf"),
+    )  # fmt: skip
     return {
         "plan": plan, "session": session, "opinion": opinion, "target": target,
-        "document": document, "feed": feed, "minutes_session": minutes_session,
+        "document": document, "feed": feed, "minutes_session": minutes_session, "report": report,
     }  # fmt: skip
 
 
 def matrix(o):
-    s, p, op = o["session"].pk, o["plan"].pk, o["opinion"].pk
+    s, p, op, r = o["session"].pk, o["plan"].pk, o["opinion"].pk, o["report"].pk
     return {
         "home": ("/", EVERYONE),
         "healthz": ("/healthz", PUBLIC),
@@ -128,6 +141,13 @@ def matrix(o):
         "feedback:opinion-import-template": ("/opinions/import-template.xlsx", PLAN_EDIT | {
             "officer": 200, "outsider": 200}),
         "feedback:agency-queue": ("/queue/", QUEUE),
+        "reports:report-list": ("/reports/", REPORTS),
+        "reports:report-create": ("/reports/new/", REPORTS | {"administrator": 403}),
+        "reports:report-detail": (f"/reports/{r}/", REPORT_DN),
+        "reports:report-download": (f"/reports/{r}/download/", REPORT_DN),
+        "reports:report-retry": (f"/reports/{r}/retry/", REPORT_POST_DN),
+        "reports:session-minutes-pdf": (f"/reports/sessions/{s}/minutes.pdf", READ_DN),
+        "reports:session-notice-pdf": (f"/reports/sessions/{s}/notice.pdf", READ_DN),
     }  # fmt: skip
 
 

@@ -4,14 +4,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.access import allow
-from communes.models import KIND_PREFIX, UnitKind
 from config.exports import XLSX, attachment, export_or_back
 
 from ..access import READERS
+from ..documents import official_date
 from ..exports import MAX_EXPORT_ROWS, session_dataset
 from ..filters import SessionFilter
 from ..models import SessionStatus
@@ -55,31 +54,6 @@ def session_export_csv(request):
     return _export(request, "csv")
 
 
-# The Party committee of a unit, by the unit's kind, as the notice's letterhead names it.
-PARTY_COMMITTEE = {
-    UnitKind.PROVINCE: gettext_lazy("Provincial Party committee"),
-    UnitKind.CITY: gettext_lazy("City Party committee"),
-    UnitKind.DISTRICT: gettext_lazy("District Party committee"),
-    UnitKind.URBAN_DISTRICT: gettext_lazy("Urban district Party committee"),
-    UnitKind.TOWNSHIP: gettext_lazy("Town Party committee"),
-    UnitKind.PROVINCIAL_CITY: gettext_lazy("City Party committee"),
-}
-
-
-def _in_sentence(unit) -> str:
-    """A unit's name as it reads inside a sentence: "xã Dũng Nghĩa", not "Xã Dũng Nghĩa"."""
-    return f"{str(KIND_PREFIX[unit.kind]).lower()} {unit.name}"
-
-
-def _official_date(day) -> dict:
-    """Day and month as official documents write them: a zero before days 1–9 and months 1–2."""
-    return {
-        "day": f"{day.day:02d}" if day.day < 10 else str(day.day),
-        "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
-        "year": str(day.year),
-    }
-
-
 @allow(*READERS)
 @require_safe
 def session_notice(request, pk):
@@ -89,13 +63,13 @@ def session_notice(request, pk):
     attending = list(session.attending_units.all())
     chairs = [
         {"name": chair.person.full_name, "position": chair.position.name,
-         "unit": _in_sentence(chair.unit)}
+         "unit": chair.unit.in_sentence}
         for chair in session.chairs.select_related("person", "position", "unit")
     ]  # fmt: skip
     postponement = None
     if session.status == SessionStatus.POSTPONED:
         postponement = session.postponements.order_by("-created_at").first()
-    committee = PARTY_COMMITTEE.get(host.kind, gettext_lazy("Party committee"))
+    committee = host.party_committee
     letterhead = _("%(party)s – People's Committee") % {"party": committee}
     context = {
         "session": session,
@@ -103,9 +77,9 @@ def session_notice(request, pk):
         "starts": timezone.localtime(session.starts_at),
         "ends": timezone.localtime(session.ends_at),
         "letterhead": letterhead,
-        "issuer": f"{letterhead} {_in_sentence(host)}",
-        "notice_date": _official_date(session.notice_date) if session.notice_date else None,
-        "residents": ", ".join(_in_sentence(unit) for unit in attending),
+        "issuer": f"{letterhead} {host.in_sentence}",
+        "notice_date": official_date(session.notice_date) if session.notice_date else None,
+        "residents": ", ".join(unit.in_sentence for unit in attending),
         "chairs": chairs,
         "signatory": chairs[0] if chairs else None,
         "postponement": postponement,

@@ -1,0 +1,40 @@
+"""The home page: this quarter for the user's unit, with the figures the quarterly report prints."""
+
+import datetime
+
+from django.utils import timezone
+
+from dialogues.coverage import plan_coverage
+from dialogues.models import Plan, Session
+from feedback.models import Opinion
+
+from .charts import opinions_by_field_chart, opinions_by_status_chart
+from .figures import report_figures
+from .periods import quarter_bounds
+
+
+def dashboard(*, user, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    opinions = Opinion.objects.visible_to(user)
+    context = {
+        "overdue": opinions.overdue(today).for_list().by_urgency(today)[:10],
+        "overdue_count": opinions.overdue(today).count(),
+        "due_soon": opinions.due_within(3, today).for_list().order_by("deadline", "pk")[:10],
+        "due_soon_count": opinions.due_within(3, today).count(),
+    }
+    if user.unit_id is None or user.role == "agency_responder":
+        return context
+    quarter = (today.month - 1) // 3 + 1
+    start, end = quarter_bounds(today.year, quarter)
+    figures = report_figures(unit=user.unit, start=start, end=end)
+    plan = Plan.objects.visible_to(user).covering(today).order_by("-period_start").first()
+    context.update(
+        quarter=quarter,
+        figures=figures,
+        field_chart=opinions_by_field_chart(figures),
+        status_chart=opinions_by_status_chart(figures),
+        upcoming=Session.objects.visible_to(user).upcoming().for_list().order_by("starts_at")[:8],
+        plan=plan,
+        coverage=plan_coverage(plan, user=user) if plan else None,
+    )
+    return context

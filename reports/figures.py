@@ -1,0 +1,391 @@
+"""Every figure a report prints, computed from the records of a unit's subtree for a period.
+
+Counted: the sessions held, starting (in Vietnam's time) from `start` to `end`, hosted by the unit
+or a unit below it, and the opinions raised at those sessions, in their status today. Coverage
+counts, for each target overlapping the period, the held sessions of its plan, unit and level
+within both the target's period and the report's. The session list is part of the figures, so
+every printed number can be traced back to the sessions behind it.
+
+A fixed number of queries whatever the number of sessions and opinions: grouped counts and
+aggregates, and one list of sessions with their chairs prefetched.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
+from dialogues.coverage import LevelCoverage, TargetCoverage
+from dialogues.models import PlanTarget, Session
+from feedback.models import Field, Opinion, OpinionStatus
+
+from .periods import period_kind_of, period_label, previous_period
+
+# Highest level first: a province's report lists its own sessions before its districts'.
+LEVELS = [UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE]
+OVERDUE_CONTENT_CHARS = 120
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A share in percent to one decimal; None when there is nothing to share."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    pk: int
+    starts_at: datetime.datetime  # local time
+    level: str
+    host: str
+    residents_of: tuple[str, ...]
+    topic: str
+    venue: str
+    chairs: tuple[str, ...]  # "Name (position)"
+    residents: int | None
+    cadres: int | None
+    opinions: int
+
+    @property
+    def day(self) -> datetime.date:
+        return self.starts_at.date()
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    """One level's coverage: units covered (commune level) or sessions held (higher levels)."""
+
+    level: str
+    label: str
+    headline: str  # "25/30 xã, thị trấn", "3/3 cuộc"
+    done: int
+    total: int
+    uncovered: tuple[str, ...]  # names of the units not yet covered, in tree order
+
+
+@dataclass(frozen=True)
+class Tally:
+    key: object
+    label: str
+    count: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    pk: int
+    content: str
+    unit: str
+    agency: str
+    deadline: datetime.date
+    days_late: int
+
+
+@dataclass(frozen=True)
+class Headline:
+    sessions: int
+    opinions: int
+    answered_percent: float | None
+    resolution_rate: float | None
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    current: float | None
+    previous: float | None
+    is_percent: bool
+
+    @property
+    def delta(self) -> float | None:
+        """Current minus previous; for shares, in percentage points."""
+        if self.current is None or self.previous is None:
+            return None
+        return round(self.current - self.previous, 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    start: datetime.date
+    end: datetime.date
+    label: str
+    headline: Headline
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    unit: AdministrativeUnit
+    start: datetime.date
+    end: datetime.date
+    kind: str
+    as_of: datetime.date  # overdue is judged on this day
+    sessions: tuple[SessionRow, ...]
+    sessions_by_level: tuple[LevelCount, ...]
+    coverage: tuple[CoverageLine, ...]
+    opinions: int
+    by_field: tuple[Tally, ...]
+    by_status: tuple[Tally, ...]
+    answered: int
+    answered_percent: float | None
+    forwarded: int
+    resolved: int
+    resolution_rate: float | None
+    overdue: tuple[OverdueRow, ...]
+    previous: Comparison
+
+    @property
+    def sessions_held(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def residents_total(self) -> int:
+        return sum(row.residents or 0 for row in self.sessions)
+
+    @property
+    def cadres_total(self) -> int:
+        return sum(row.cadres or 0 for row in self.sessions)
+
+    @property
+    def headline(self) -> Headline:
+        return Headline(
+            self.sessions_held, self.opinions, self.answered_percent, self.resolution_rate
+        )
+
+
+def held_sessions(unit: AdministrativeUnit, start: datetime.date, end: datetime.date):
+    """The sessions a report counts: held, hosted in the unit's subtree, starting in the period."""
+    return Session.objects.within(unit).held().starting_between(start, end)
+
+
+def report_figures(
+    *,
+    unit: AdministrativeUnit,
+    start: datetime.date,
+    end: datetime.date,
+    kind: str | None = None,
+    today: datetime.date | None = None,
+) -> ReportFigures:
+    kind = kind or period_kind_of(start, end)
+    as_of = min(end, today or timezone.localdate())
+    held = held_sessions(unit, start, end)
+    sessions = _session_rows(held)
+    opinions = Opinion.objects.filter(session__in=held.values("pk"))
+    totals = _opinion_totals(opinions)
+
+    previous_start, previous_end = previous_period(start, end, kind)
+    previous_held = held_sessions(unit, previous_start, previous_end)
+    previous_totals = _opinion_totals(
+        Opinion.objects.filter(session__in=previous_held.values("pk"))
+    )
+    current = Headline(
+        len(sessions), totals["total"], totals["answered_percent"], totals["resolution_rate"]
+    )
+    previous = Headline(
+        previous_held.count(),
+        previous_totals["total"],
+        previous_totals["answered_percent"],
+        previous_totals["resolution_rate"],
+    )
+    return ReportFigures(
+        unit=unit,
+        start=start,
+        end=end,
+        kind=kind,
+        as_of=as_of,
+        sessions=sessions,
+        sessions_by_level=_by_level(unit, sessions),
+        coverage=_coverage(unit, start, end),
+        opinions=totals["total"],
+        by_field=_by_field(opinions, totals["total"]),
+        by_status=_by_status(opinions, totals["total"]),
+        answered=totals["answered"],
+        answered_percent=totals["answered_percent"],
+        forwarded=totals["forwarded"],
+        resolved=totals["resolved"],
+        resolution_rate=totals["resolution_rate"],
+        overdue=_overdue(opinions, as_of),
+        previous=Comparison(
+            start=previous_start,
+            end=previous_end,
+            label=period_label(kind, start=previous_start, end=previous_end),
+            headline=previous,
+            changes=_changes(current, previous),
+        ),
+    )
+
+
+def _session_rows(held) -> tuple[SessionRow, ...]:
+    chairs = OfficeHolder.objects.select_related("person", "position").order_by(
+        "position__order", "person__full_name"
+    )
+    sessions = (
+        held.select_related("host_unit")
+        .prefetch_related(
+            Prefetch("chairs", queryset=chairs),
+            Prefetch("attending_units", queryset=AdministrativeUnit.objects.order_by("path")),
+        )
+        .annotate(opinion_count=Count("opinions", distinct=True))
+        .order_by("starts_at", "pk")
+    )
+    return tuple(
+        SessionRow(
+            pk=session.pk,
+            starts_at=timezone.localtime(session.starts_at),
+            level=session.level,
+            host=session.host_unit.full_name,
+            residents_of=tuple(
+                unit.in_sentence
+                for unit in session.attending_units.all()
+                if unit.pk != session.host_unit_id
+            ),
+            topic=session.topic,
+            venue=session.venue,
+            chairs=tuple(
+                f"{chair.person.full_name} ({chair.position.name})"
+                for chair in session.chairs.all()
+            ),
+            residents=session.attendance_residents,
+            cadres=session.attendance_cadres,
+            opinions=session.opinion_count,
+        )
+        for session in sessions
+    )
+
+
+def _by_level(unit, sessions) -> tuple[LevelCount, ...]:
+    """The unit's own level and those below it; a level in between only when it has sessions."""
+    counts = defaultdict(int)
+    for row in sessions:
+        counts[row.level] += 1
+    levels = LEVELS[LEVELS.index(unit.level) :]
+    return tuple(
+        LevelCount(level, str(UnitLevel(level).label), counts[level])
+        for level in levels
+        if counts[level] or level in (unit.level, UnitLevel.COMMUNE)
+    )
+
+
+def _coverage(unit, start, end) -> tuple[CoverageLine, ...]:
+    targets = list(
+        PlanTarget.objects.within(unit)
+        .filter(period_start__lte=end, period_end__gte=start)
+        .select_related("unit")
+        .order_by("unit__path", "level", "period_start")
+    )
+    if not targets:
+        return ()
+    days = defaultdict(list)
+    rows = (
+        held_sessions(unit, start, end)
+        .filter(plan_id__in={target.plan_id for target in targets})
+        .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
+        .values("plan_id", "host_unit_id", "level", "day")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        days[(row["plan_id"], row["host_unit_id"], row["level"])].append((row["day"], row["count"]))
+
+    levels = {level: LevelCoverage(level) for level in LEVELS}
+    for target in targets:
+        first, last = max(target.period_start, start), min(target.period_end, end)
+        held = sum(
+            count
+            for day, count in days[(target.plan_id, target.unit_id, target.level)]
+            if first <= day <= last
+        )
+        levels[target.level].rows.append(TargetCoverage(target, held=held))
+    return tuple(
+        CoverageLine(
+            level=level.level,
+            label=str(level.label),
+            headline=level.headline,
+            done=level.done,
+            total=level.total,
+            uncovered=tuple(unit.name for unit in level.uncovered_units),
+        )
+        for level in levels.values()
+        if level.rows
+    )
+
+
+def _opinion_totals(opinions) -> dict:
+    totals = opinions.aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(status=OpinionStatus.ANSWERED)),
+        forwarded=Count("pk", filter=Q(agency__isnull=False)),
+        resolved=Count("pk", filter=Q(agency__isnull=False, status=OpinionStatus.RESOLVED)),
+    )
+    totals["answered_percent"] = percent(totals["answered"], totals["total"])
+    totals["resolution_rate"] = percent(totals["resolved"], totals["forwarded"])
+    return totals
+
+
+def _by_field(opinions, total) -> tuple[Tally, ...]:
+    """Every active field in the list's order, zeros included; retired ones only if used."""
+    counts = dict(opinions.values_list("field_id").annotate(n=Count("pk")).order_by())
+    fields = Field.objects.filter(Q(is_active=True) | Q(pk__in=list(counts))).order_by(
+        "order", "name"
+    )
+    return tuple(
+        Tally(
+            field.pk, field.name, counts.get(field.pk, 0), percent(counts.get(field.pk, 0), total)
+        )
+        for field in fields
+    )
+
+
+def _by_status(opinions, total) -> tuple[Tally, ...]:
+    counts = dict(opinions.values_list("status").annotate(n=Count("pk")).order_by())
+    return tuple(
+        Tally(status.value, str(status.label), counts.get(status, 0),
+              percent(counts.get(status, 0), total))
+        for status in OpinionStatus
+    )  # fmt: skip
+
+
+def _overdue(opinions, as_of) -> tuple[OverdueRow, ...]:
+    rows = opinions.overdue(today=as_of).select_related("agency", "unit").order_by("deadline", "pk")
+    return tuple(
+        OverdueRow(
+            pk=opinion.pk,
+            content=Truncator(opinion.content).chars(OVERDUE_CONTENT_CHARS),
+            unit=opinion.unit.in_sentence,
+            agency=opinion.agency.name if opinion.agency else "",
+            deadline=opinion.deadline,
+            days_late=(as_of - opinion.deadline).days,
+        )
+        for opinion in rows
+    )
+
+
+def _changes(current: Headline, previous: Headline) -> tuple[Change, ...]:
+    return (
+        Change(_("Sessions held"), current.sessions, previous.sessions, is_percent=False),
+        Change(_("Opinions raised"), current.opinions, previous.opinions, is_percent=False),
+        Change(
+            _("Answered at the session (%)"),
+            current.answered_percent,
+            previous.answered_percent,
+            is_percent=True,
+        ),
+        Change(
+            _("Resolved among those forwarded (%)"),
+            current.resolution_rate,
+            previous.resolution_rate,
+            is_percent=True,
+        ),
+    )

@@ -1,0 +1,190 @@
+"""The printed documents: the periodic report, and a session's minutes and notice, as PDF.
+
+Laid out as Party documents are (Hướng dẫn 36-HD/VPTW): A4, a Times-like serif at 14pt, the
+issuing bodies top left and the national line top right, the signature block and "Nơi nhận".
+Documents are always in Vietnamese, whatever the language of whoever asks for them.
+
+The font is Liberation Serif (Debian package fonts-liberation2: Times New Roman's metrics and
+every Vietnamese letter), loaded from its files so the same font is embedded on every machine.
+WeasyPrint fetches nothing else: no network, no other file.
+"""
+
+import unicodedata
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dialogues.documents import official_date
+from dialogues.models import SessionStatus
+
+from .charts import opinions_by_field_chart, opinions_by_status_chart
+from .figures import report_figures
+from .models import Letterhead
+from .periods import period_label
+
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
+FONT_FILES = [
+    ("LiberationSerif-Regular.ttf", "normal", "normal"),
+    ("LiberationSerif-Bold.ttf", "bold", "normal"),
+    ("LiberationSerif-Italic.ttf", "normal", "italic"),
+    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
+]
+
+
+def font_faces() -> list[dict]:
+    return [
+        {"url": (FONT_DIR / name).as_uri(), "weight": weight, "style": style}
+        for name, weight, style in FONT_FILES
+        if (FONT_DIR / name).exists()
+    ]
+
+
+def _render(template: str, context: dict) -> bytes:
+    # Imported here: WeasyPrint takes a while to load, and only the worker and commands need it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class FontsOnly(URLFetcher):
+        """Lets WeasyPrint read the font files and nothing else."""
+
+        def fetch(self, url, headers=None):
+            if not url.startswith(FONT_DIR.as_uri() + "/"):
+                raise ValueError(f"Documents load nothing but their fonts: {url}")
+            return super().fetch(url, headers)
+
+    html = render_to_string(template, {**context, "font_faces": font_faces()})
+    fetcher = FontsOnly(allowed_protocols=["file"])
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf()
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def letterhead_for(unit) -> Letterhead:
+    """The letterhead of the unit, or of its nearest unit above; else one made from its name."""
+    found = (
+        Letterhead.objects.filter(unit__path__in=unit.lineage_paths())
+        .order_by("-unit__depth")
+        .first()
+    )
+    if found:
+        return found
+    return Letterhead(
+        unit=unit,
+        parent_body=unit.full_name.upper(),
+        issuing_body=_("MASS MOBILISATION BOARD"),
+        place=unit.name,
+        signer_authority=_("ON BEHALF OF THE MASS MOBILISATION BOARD"),
+        signer_title=_("HEAD OF THE BOARD"),
+        signer_name="",
+        recipients=_("- As above,\n- Filed."),
+    )
+
+
+def _initials(words: list[str]) -> str:
+    # Đ has no decomposition, so it stays Đ as Party numbering keeps it ("ĐU").
+    return "".join(unicodedata.normalize("NFD", word)[0] for word in words if word).upper()
+
+
+def report_number_placeholder(letterhead: Letterhead) -> str:
+    """A number to be filled in by the registry: "…-BC/BDVHU" for BAN DÂN VẬN of HUYỆN ỦY."""
+    board = _initials(letterhead.issuing_body.split())
+    words = letterhead.parent_body.upper().split()
+    # The committee is named up to "ỦY" (HUYỆN ỦY, TỈNH ỦY, ĐẢNG ỦY); the place follows.
+    committee = words[: words.index("ỦY") + 1] if "ỦY" in words else []
+    return f"…-BC/{board}{_initials(committee)}"
+
+
+def report_render_pdf(*, report) -> bytes:
+    """The report as a PDF, from its parameters and the records as they are now."""
+    with translation.override("vi"):
+        figures = report_figures(
+            unit=report.unit, start=report.start, end=report.end, kind=report.period_kind
+        )
+        context = {
+            "report": report,
+            "figures": figures,
+            "letterhead": letterhead_for(report.unit),
+            "unit_in_sentence": report.unit.in_sentence,
+            "period": period_label(
+                report.period_kind, report.year, report.quarter, report.start, report.end
+            ),
+            "date": official_date(report.report_date),
+            "assessment_paragraphs": paragraphs(report.assessment),
+            "field_chart": opinions_by_field_chart(figures),
+            "status_chart": opinions_by_status_chart(figures),
+        }
+        return _render("reports/pdf/report.html", context)
+
+
+# --- a session's documents ---------------------------------------------------------------------
+
+
+def _session_context(session) -> dict:
+    """What the minutes and the notice share: the host's header, the time, the chairs."""
+    host = session.host_unit
+    committee = host.party_committee
+    issuer = _("%(party)s – People's Committee") % {"party": committee}
+    chairs = [
+        {"name": chair.person.full_name, "position": chair.position.name,
+         "unit": chair.unit.in_sentence}
+        for chair in session.chairs.select_related("person", "position", "unit").order_by(
+            "position__order", "person__full_name"
+        )
+    ]  # fmt: skip
+    attending = session.attending_units.order_by("path")
+    return {
+        "session": session,
+        "plan": session.plan,
+        "host": host,
+        "issuer": issuer,
+        "issuer_in_sentence": f"{issuer} {host.in_sentence}",
+        "host_upper": host.full_name.upper(),
+        "starts": timezone.localtime(session.starts_at),
+        "ends": timezone.localtime(session.ends_at),
+        "residents": ", ".join(unit.in_sentence for unit in attending),
+        "chairs": chairs,
+        "signatory": chairs[0] if chairs else None,
+    }
+
+
+def session_minutes_pdf(*, session) -> bytes:
+    """The minutes (biên bản) of a session: who, when, where, what was said and what was raised."""
+    with translation.override("vi"):
+        context = _session_context(session)
+        opinions = session.opinions.select_related("field", "agency", "hamlet").order_by(
+            "created_at", "pk"
+        )
+        context.update(
+            {
+                "date": official_date(context["starts"].date()),
+                "minutes_paragraphs": paragraphs(session.minutes_text),
+                "opinions": opinions,
+            }
+        )
+        return _render("reports/pdf/minutes.html", context)
+
+
+def session_notice_pdf(*, session) -> bytes:
+    """The notice inviting residents to a session, as the printable page words it."""
+    with translation.override("vi"):
+        context = _session_context(session)
+        postponement = None
+        if session.status == SessionStatus.POSTPONED:
+            postponement = session.postponements.order_by("-created_at").first()
+        context.update(
+            {
+                "date": official_date(session.notice_date) if session.notice_date else None,
+                "postponement": postponement,
+                "is_cancelled": session.status == SessionStatus.CANCELLED,
+                "is_postponed": session.status == SessionStatus.POSTPONED,
+            }
+        )
+        return _render("reports/pdf/notice.html", context)

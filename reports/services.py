@@ -1,0 +1,98 @@
+"""Making report PDFs: the one path used by the worker, the retry and `render_report`."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Report, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+
+class ReportError(Exception):
+    """A problem the user can understand and act on; its message is shown on the report page."""
+
+
+def report_queue(*, report: Report) -> bool:
+    """Send the report to the worker once the current transaction commits.
+
+    Returns False when the broker cannot be reached: the row stays queued and the periodic job
+    sends it again when the broker is back, so nobody has to ask twice.
+    """
+    from .tasks import render_report
+
+    def send():
+        try:
+            render_report.delay(report.pk)
+        except Exception:  # the broker is down or unreachable
+            logger.exception("Report %s could not be queued; it will be requeued later", report.pk)
+
+    transaction.on_commit(send)
+    return True
+
+
+def report_generate(*, report_id: int) -> Report | None:
+    """Render the report's PDF and store it. Safe to run twice: a finished report is left alone."""
+    from .pdf import report_render_pdf
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status == ReportStatus.READY:
+            return report
+        report.status = ReportStatus.RENDERING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.error = ""
+        report.save(update_fields=["status", "started_at", "attempts", "error"])
+    try:
+        pdf = report_render_pdf(report=report)
+    except ReportError as error:
+        return _fail(report, str(error))
+    except Exception:
+        logger.exception("Report %s failed to render", report.pk)
+        raise
+    report.file.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
+    report.status = ReportStatus.READY
+    report.finished_at = timezone.now()
+    report.save(update_fields=["file", "status", "finished_at"])
+    return report
+
+
+def report_give_up(*, report_id: int) -> None:
+    """After the last retry: tell the user something went wrong, without the technical detail."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is not None and report.status != ReportStatus.READY:
+        _fail(report, _("The report could not be made. Try again; if it fails again, tell IT."))
+
+
+def _fail(report, message):
+    report.status = ReportStatus.FAILED
+    report.error = message
+    report.finished_at = timezone.now()
+    report.save(update_fields=["status", "error", "finished_at"])
+    return report
+
+
+def report_retry(*, report: Report) -> Report:
+    report.status = ReportStatus.QUEUED
+    report.error = ""
+    report.queued_at = timezone.now()
+    report.started_at = report.finished_at = None
+    report.save(update_fields=["status", "error", "queued_at", "started_at", "finished_at"])
+    report_queue(report=report)
+    return report
+
+
+def reports_requeue_stuck(*, older_than) -> int:
+    """Send again the reports left waiting (queued while the broker was down, or a lost worker)."""
+    count = 0
+    for report in Report.objects.stuck(older_than):
+        report.status = ReportStatus.QUEUED
+        report.queued_at = timezone.now()
+        report.save(update_fields=["status", "queued_at"])
+        report_queue(report=report)
+        count += 1
+    return count

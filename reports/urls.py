@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="report-list"),
+    path("new/", views.report_create, name="report-create"),
+    path("<int:pk>/", views.report_detail, name="report-detail"),
+    path("<int:pk>/download/", views.report_download, name="report-download"),
+    path("<int:pk>/retry/", views.report_retry_view, name="report-retry"),
+    path("sessions/<int:pk>/minutes.pdf", views.session_minutes, name="session-minutes-pdf"),
+    path("sessions/<int:pk>/notice.pdf", views.session_notice, name="session-notice-pdf"),
+]
