@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Users and roles")
+
+    def ready(self):
+        from . import audit, middleware  # noqa: F401 - connect the sign-in signals

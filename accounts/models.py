@@ -63,3 +63,32 @@ class User(AbstractUser):
     @property
     def can_write(self) -> bool:
         return self.is_active and self.role in WRITING_ROLES
+
+
+class AuditKind(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    REFUSED = "refused", _("Access refused")
+
+
+class AuditEvent(models.Model):
+    """Who signed in or was refused, when, and from which address. Written, never edited."""
+
+    kind = models.CharField(_("what"), max_length=16, choices=AuditKind.choices, db_index=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    address = models.CharField(_("from address"), max_length=45, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.username}"

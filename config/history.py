@@ -66,30 +66,42 @@ def _changes(model, record, before) -> list[tuple[str, Change]]:
     ]
 
 
-def history_entries(obj, *, limit=50) -> list[Entry]:
-    """The latest changes of obj, newest first, at most `limit` records read."""
+def history_count(obj) -> int:
+    """How many records of history obj has: a form keeps it to notice someone else's save."""
+    return obj.history.count()
+
+
+def history_entries(obj, *, limit=50, since: int | None = None) -> list[Entry]:
+    """The latest changes of obj, newest first, at most `limit` records read.
+
+    With `since` (a history_count() taken earlier), only the changes made after that moment.
+    """
     model = type(obj)
     m2m_names = {f.name for f in model._meta.many_to_many}
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
-    )[::-1]
+    ordered = obj.history.select_related("history_user").order_by("history_date", "history_id")
+    previous = None
+    if since is None:
+        records = list(ordered.reverse()[:limit])[::-1]
+    else:
+        records = list(ordered[max(since - 1, 0) : since + limit])
+        if since > 0 and records:
+            previous, records = records[0], records[1:]
     kinds = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
     entries: list[Entry] = []
-    previous = None
     for record in records:
         user = record.history_user
         who = (user.get_full_name() or user.username) if user else _("the system")
         named = _changes(model, record, previous) if previous and record.history_type == "~" else []
         changes = [change for _name, change in named]
         follows_save = (
-            entries
+            (entries or since is not None)
             and previous is not None
             and record.history_user_id == previous.history_user_id
             and record.history_date - previous.history_date <= FOLLOW_UP
             and changes
             and all(name in m2m_names for name, _change in named)
         )
-        if follows_save:
+        if follows_save and entries:
             # Many-to-many fields are saved just after the row: one form, one entry.
             if entries[-1].kind != kinds["+"]:
                 entries[-1].changes.extend(changes)

@@ -5,6 +5,7 @@ DEBUG off unless asked for. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY 
 Values are parsed strictly: DEBUG=maybe is an error, not False.
 """
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "treebeard",
     "django_filters",
     "simple_history",
+    "axes",
+    "auditlog",
     "accounts",
     "communes",
     "dialogues",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,9 +67,16 @@ MIDDLEWARE = [
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Records who made each change kept by django-simple-history.
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # A session ends after SESSION_ABSOLUTE_HOURS even while in use.
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change kept by django-simple-history and django-auditlog.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    # Writes refused access (403) to the audit log.
+    "accounts.middleware.AuditRefusalMiddleware",
+    # Login throttling; django-axes wants to be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,7 +108,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Users
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UnitAwareModelBackend"]
+# django-axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UnitAwareModelBackend",
+]
+# Login throttling: after this many failures a username is locked out from that address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -213,14 +235,48 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tiepxuc@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Cookies and transport: secure by default outside DEBUG.
+# Sessions: they end after SESSION_IDLE_MINUTES without a request, and after
+# SESSION_ABSOLUTE_HOURS whatever happens (accounts.middleware.SessionLifetimeMiddleware keeps
+# both). Django gives a new session key at every login.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=10)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Transport: cookies are Secure outside DEBUG; HSTS and the HTTPS redirect are on in production
+# (SECURE_SSL_REDIRECT=1 when the app itself sees plain HTTP from the outside).
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    # The proxy terminates TLS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy: everything comes from the app itself and no script is inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The audit log keeps who changed what, and from which address; nobody edits it in the app.
+AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
+from config.history import history_count
 from config.uploads import validate_scan
 
 from .models import Plan, Session, SessionStatus
@@ -59,6 +60,9 @@ class SessionForm(forms.ModelForm):
     confirm_overlap = forms.BooleanField(
         label=_("I know a chair is booked at the same time; save anyway"), required=False
     )
+    # How much history the session had when the form was opened: a later save by someone else
+    # makes this one stop and show what changed.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Session
@@ -91,6 +95,7 @@ class SessionForm(forms.ModelForm):
         )
         self.fields["chairs"].label_from_instance = _holder_label
         if self.instance.pk:
+            self.initial["seen"] = history_count(self.instance)
             start = timezone.localtime(self.instance.starts_at)
             self.initial.update(
                 day=start.date(),

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        # Every change is also in the audit log, with who made it and from which address.
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Report)

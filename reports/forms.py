@@ -18,7 +18,7 @@ class ReportRequestForm(forms.ModelForm):
     """What a report is about and how it is headed and signed; figures come from the records."""
 
     quarter = forms.TypedChoiceField(
-        label=_("Quarter"), coerce=int, required=False,
+        label=_("Quarter"), coerce=int, required=False, empty_value=None,
         choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )  # fmt: skip
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
@@ -91,6 +91,10 @@ class ReportRequestForm(forms.ModelForm):
                 self.add_error("quarter", _("Choose the quarter."))
         if self.errors:
             return data
+        if kind != PeriodKind.QUARTER:
+            data["quarter"] = None
+        if kind == PeriodKind.CUSTOM:
+            data["year"] = None
         try:
             data["start"], data["end"] = period_bounds(
                 kind, year=data.get("year"), quarter=data.get("quarter"),

@@ -114,6 +114,8 @@ def test_report_pdf_prints_the_figures_and_the_sessions_behind_them(first_half_2
     _, figures, _, text = first_half_2019
     for line in figures.coverage:
         assert line.headline in text
+    # By mid-2019, as the district reported: 25 of 30 communes and towns, 3 district sessions.
+    assert "25/30 xã, thị trấn" in text
     assert "3/3" in text
     for row in figures.sessions:
         assert row.starts_at.strftime("%d/%m/%Y") in text

@@ -87,6 +87,24 @@ def test_a_failed_report_can_be_tried_again(board_staff, data, django_capture_on
     assert report.attempts == 2
 
 
+@pytest.mark.parametrize(
+    ("kind", "extra", "bounds"),
+    [
+        ("year", {"quarter": ""}, (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))),
+        ("six_months", {"quarter": ""}, (datetime.date(2019, 1, 1), datetime.date(2019, 6, 30))),
+        ("nine_months", {}, (datetime.date(2019, 1, 1), datetime.date(2019, 9, 30))),
+        ("custom", {"year": "", "quarter": "", "start": "15/03/2019", "end": "20/05/2019"},
+         (datetime.date(2019, 3, 15), datetime.date(2019, 5, 20))),
+    ],
+)  # fmt: skip
+def test_every_kind_of_period_can_be_asked_for(board_staff, data, kind, extra, bounds):
+    response = board_staff.post("/reports/new/", form(district(), period_kind=kind, **extra))
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.start, report.end) == bounds
+    assert report.quarter is None
+
+
 def test_leaders_may_ask_for_reports(leader, data):
     response = leader.post("/reports/new/", form(district()))
     assert response.status_code == 302

@@ -16,7 +16,9 @@ from reports.models import Report, ReportStatus
 from .factories import district, make_plan, make_session, unit
 from .test_report_requests import form
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the reference data that migrations put in (positions, fields…) comes back
+# after each test empties the tables.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _database_url():
@@ -82,3 +84,37 @@ def test_a_report_asked_for_on_the_web_is_made_by_the_worker(worker, board_staff
     pdf = b"".join(board_staff.get(page["Location"]).streaming_content)
     assert pdf.startswith(b"%PDF")
     assert str(settings.MEDIA_ROOT) in report.file.path
+
+
+def _children(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(line) for line in out.stdout.split()]
+
+
+def test_a_worker_killed_while_rendering_is_replaced_and_the_report_finishes(worker, board_staff):
+    """The worker process dies mid-PDF (out of memory, killed): the task goes back to the queue
+    (late acknowledgement, rejected on a lost worker) and a fresh process makes the report."""
+    import signal
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    data = form(district(), period_kind="year", quarter="", number="1-BC/BDVHU",
+                report_date="31/12/2019")  # fmt: skip
+    board_staff.post("/reports/new/", data)
+    report = Report.objects.get()
+    deadline = time.monotonic() + 120
+    killed = False
+    while time.monotonic() < deadline and not killed:
+        report.refresh_from_db()
+        if report.status == ReportStatus.RENDERING:
+            for child in _children(worker.pid):
+                os.kill(child, signal.SIGKILL)
+                killed = True
+        elif report.status in (ReportStatus.READY, ReportStatus.FAILED):
+            break
+        time.sleep(0.02)
+    assert killed, f"the render was never caught in progress (status {report.status})"
+    report = wait_for(report)
+    assert report.status == ReportStatus.READY, report.error
+    assert report.attempts >= 2

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
-from config.history import history_entries
+from config.history import history_count, history_entries
 from feedback.models import Opinion
 
 from .. import services
@@ -103,6 +103,9 @@ def session_update(request, pk):
         return redirect(session)
     host = session.host_unit
     if request.method == "POST":
+        seen, current = request.POST.get("seen", ""), history_count(session)
+        if seen.isdigit() and int(seen) != current:
+            return _refuse_stale(request, session, host, seen=int(seen), current=current)
         form = SessionForm(request.POST, instance=session, user=request.user, host=host)
         if form.is_valid():
             session = form.save()
@@ -113,6 +116,25 @@ def session_update(request, pk):
     return render(
         request, "dialogues/session_form.html", {"form": form, "host": host, "session": session}
     )
+
+
+def _refuse_stale(request, session, host, *, seen, current):
+    """Someone saved the session after this user opened it: keep their input, save nothing,
+    show what the other person changed."""
+    data = request.POST.copy()
+    data["seen"] = str(current)  # saving again after reading the changes goes through
+    form = SessionForm(data, instance=session, user=request.user, host=host)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Someone else saved this session after you opened it, so your changes were not "
+            "saved. Check what they changed below, then save again."
+        ),
+    )
+    context = {"form": form, "host": host, "session": session,
+               "conflict": history_entries(session, since=seen)}  # fmt: skip
+    return render(request, "dialogues/session_form.html", context)
 
 
 def _saved_messages(request, form, text):

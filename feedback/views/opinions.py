@@ -44,6 +44,21 @@ def _action(request, pk, *, form_class, title, perform, success, initial=None):
     """A small form for one change; the model method checks the workflow and says what is wrong."""
     opinion = opinion_for(request.user, pk)
     form = form_class(request.POST or None, initial=initial or {})
+    events = opinion.events.count()
+    seen = request.POST.get("seen", "")
+    if request.method == "POST" and seen.isdigit() and int(seen) != events:
+        # Someone else acted on the opinion after this user opened the form: nothing is saved.
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Someone else changed this opinion after you opened this page, so nothing was "
+                "saved. Check what they did below, then decide again."
+            ),
+        )
+        context = {"form": form, "opinion": opinion, "title": title, "seen": events,
+                   "conflict": opinion.events.select_related("by")[int(seen):]}  # fmt: skip
+        return render(request, "feedback/opinion_action.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             perform(opinion, form.cleaned_data)
@@ -56,9 +71,8 @@ def _action(request, pk, *, form_class, title, perform, success, initial=None):
         else:
             messages.success(request, success)
             return redirect(opinion)
-    return render(
-        request, "feedback/opinion_action.html", {"form": form, "opinion": opinion, "title": title}
-    )
+    context = {"form": form, "opinion": opinion, "title": title, "seen": events}
+    return render(request, "feedback/opinion_action.html", context)
 
 
 @allow(*RECORDERS)
