@@ -54,6 +54,7 @@ class ReportRequestForm(forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["unit"].label_from_instance = lambda unit: unit.full_name
         self.fields["number"].validators.append(validate_document_number)
+        self.fields["period_kind"].choices = PeriodKind.choices  # no empty radio button
 
     @classmethod
     def initial_for(cls, unit, today=None):
