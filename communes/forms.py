@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import PlausibleDateField
+
 from .models import UnitKind
 
 
@@ -15,7 +17,7 @@ class UnitTreeFilterForm(forms.Form):
 
 
 class OnDateForm(forms.Form):
-    on = forms.DateField(
+    on = PlausibleDateField(
         label=_("Office holders on"),
         required=False,
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
+from config.dates import PlausibleDateField
 from config.history import history_count
 from config.uploads import validate_scan
 
@@ -52,7 +53,7 @@ class SessionForm(forms.ModelForm):
     already booked at the same time, which the user must confirm with a tick.
     """
 
-    day = forms.DateField(label=_("Date"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    day = PlausibleDateField(label=_("Date"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     start_time = forms.TimeField(
         label=_("Starts at"), widget=TIME_WIDGET, error_messages=TIME_ERRORS
     )
@@ -63,6 +64,10 @@ class SessionForm(forms.ModelForm):
     # How much history the session had when the form was opened: a later save by someone else
     # makes this one stop and show what changed.
     seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    notice_date = PlausibleDateField(
+        label=_("Residents notified on"), required=False, widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+    )  # fmt: skip
 
     class Meta:
         model = Session
@@ -213,7 +218,7 @@ class HeldForm(forms.Form):
 
 
 class PostponeForm(forms.Form):
-    day = forms.DateField(label=_("New date"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    day = PlausibleDateField(label=_("New date"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     start_time = forms.TimeField(
         label=_("Starts at"), widget=TIME_WIDGET, error_messages=TIME_ERRORS
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.models import AdministrativeUnit, UnitLevel
+from config.dates import PlausibleDateField
 from config.uploads import validate_scan
 from feedback.text import fold
 
@@ -33,7 +34,7 @@ def _unit_field(form, name, units, *, top):
 
 
 def _date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DATE_WIDGET, error_messages=DATE_ERRORS, **kwargs)
+    return PlausibleDateField(label=label, widget=DATE_WIDGET, error_messages=DATE_ERRORS, **kwargs)
 
 
 class DocumentNumberMixin:
@@ -50,6 +51,9 @@ class DocumentNumberMixin:
 class PlanForm(DocumentNumberMixin, forms.ModelForm):
     class Meta:
         model = Plan
+        field_classes = dict.fromkeys(
+            ["issued_on", "period_start", "period_end"], PlausibleDateField
+        )
         fields = [
             "number",
             "title",
@@ -177,6 +181,7 @@ class DocumentForm(DocumentNumberMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = ["number", "issued_on", "issuer", "title", "unit"]
+        field_classes = {"issued_on": PlausibleDateField}
         field_classes = {"unit": UnitChoiceField}
         widgets = {"issued_on": DATE_WIDGET}
         error_messages = {"issued_on": DATE_ERRORS}

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Agency, Hamlet
+from config.dates import PlausibleDateField
 
 from .models import Field, OpinionKind
 from .services import Outcome
@@ -39,7 +40,7 @@ class OpinionRowForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.filter(is_active=True), required=False
     )
-    deadline = forms.DateField(
+    deadline = PlausibleDateField(
         label=_("Deadline"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS,
         help_text=_("Empty: counted in working days from the session."),
     )  # fmt: skip
@@ -109,7 +110,7 @@ class ForwardForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.filter(is_active=True)
     )
-    deadline = forms.DateField(
+    deadline = PlausibleDateField(
         label=_("Deadline"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS,
         help_text=_("Empty: counted in working days from the session."),
     )  # fmt: skip
@@ -132,7 +133,7 @@ class ResolveForm(forms.Form):
         label=_("Answering document number"), max_length=60, required=False,
         help_text=_("For example: 125/UBND-TNMT"),
     )  # fmt: skip
-    answer_document_date = forms.DateField(
+    answer_document_date = PlausibleDateField(
         label=_("Answering document date"), required=False, widget=DATE_WIDGET,
         error_messages=DATE_ERRORS,
     )  # fmt: skip
@@ -152,7 +153,7 @@ class DuplicateForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(
+    deadline = PlausibleDateField(
         label=_("New deadline"), widget=DATE_WIDGET, error_messages=DATE_ERRORS
     )
     reason = forms.CharField(

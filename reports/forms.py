@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
+from config.dates import PlausibleDateField
 from dialogues.documents import validate_document_number
 
 from .models import PeriodKind, Report
@@ -22,11 +23,15 @@ class ReportRequestForm(forms.ModelForm):
         choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )  # fmt: skip
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    start = forms.DateField(
+    start = PlausibleDateField(
         label=_("From"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
     )
-    end = forms.DateField(
+    end = PlausibleDateField(
         label=_("To"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+    )
+
+    report_date = PlausibleDateField(
+        label=_("Date of the report"), widget=DATE_WIDGET, error_messages=DATE_ERRORS
     )
 
     class Meta:

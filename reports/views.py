@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
 from communes.models import AdministrativeUnit
+from config.parsing import as_id
 from dialogues.access import READERS as SESSION_READERS
 from dialogues.selectors import session_for
 
@@ -53,7 +54,7 @@ def report_create(request):
             return redirect(f"{report.get_absolute_url()}?wait=1")
     else:
         chosen = request.GET.get("unit", "")
-        unit = units.filter(pk=chosen).first() if chosen.isdigit() else None
+        unit = units.filter(pk=as_id(chosen)).first() if as_id(chosen) is not None else None
         unit = unit or (request.user.unit if request.user.unit_id else units.first())
         if unit is None:
             raise Http404

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
 from config.history import history_count, history_entries
+from config.parsing import as_id
 from feedback.models import Opinion
 
 from .. import services
@@ -75,7 +76,7 @@ def session_create(request):
     host_id = request.POST.get("host") or request.GET.get("host")
     if host_id is None and hosts.count() == 1:
         host_id = hosts.get().pk
-    host = hosts.filter(pk=host_id).first() if str(host_id or "").isdigit() else None
+    host = hosts.filter(pk=as_id(host_id)).first() if as_id(host_id) is not None else None
     if host is None:
         form = HostUnitForm(request.GET or None, user=request.user)
         return render(request, "dialogues/session_host.html", {"form": form})
@@ -92,7 +93,7 @@ def session_create(request):
 
 def _initial_plan(request, host):
     plan = request.GET.get("plan")
-    return {"plan": plan} if plan and plan.isdigit() else {}
+    return {"plan": as_id(plan)} if as_id(plan) is not None else {}
 
 
 @allow(*SESSION_EDITORS)
@@ -104,8 +105,8 @@ def session_update(request, pk):
     host = session.host_unit
     if request.method == "POST":
         seen, current = request.POST.get("seen", ""), history_count(session)
-        if seen.isdigit() and int(seen) != current:
-            return _refuse_stale(request, session, host, seen=int(seen), current=current)
+        if as_id(seen) is not None and as_id(seen) != current:
+            return _refuse_stale(request, session, host, seen=as_id(seen), current=current)
         form = SessionForm(request.POST, instance=session, user=request.user, host=host)
         if form.is_valid():
             session = form.save()

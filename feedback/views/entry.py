@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import allow
+from config.parsing import as_id
 from dialogues.models import SessionStatus
 from dialogues.selectors import session_for
 
@@ -65,7 +66,7 @@ def session_opinions(request, pk):
 def _with_more_rows(data, session):
     data = data.copy()
     total = data.get("op-TOTAL_FORMS", "")
-    total = int(total) if total.isdigit() else 0
+    total = min(as_id(total) or 0, MAX_ROWS)
     data["op-TOTAL_FORMS"] = str(min(total + ROWS_ADDED, MAX_ROWS))
     formset = OpinionRowFormSet(data, session=session, prefix="op")
     # The typed rows are shown as typed, without errors: they are checked when the user saves.

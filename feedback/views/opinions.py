@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import allow
+from config.parsing import as_id
 
 from ..access import DETAIL_READERS, HANDLERS, RECORDERS, ROUTERS
 from ..forms import (
@@ -46,7 +47,7 @@ def _action(request, pk, *, form_class, title, perform, success, initial=None):
     form = form_class(request.POST or None, initial=initial or {})
     events = opinion.events.count()
     seen = request.POST.get("seen", "")
-    if request.method == "POST" and seen.isdigit() and int(seen) != events:
+    if request.method == "POST" and as_id(seen) is not None and as_id(seen) != events:
         # Someone else acted on the opinion after this user opened the form: nothing is saved.
         form.is_valid()
         form.add_error(
@@ -57,7 +58,7 @@ def _action(request, pk, *, form_class, title, perform, success, initial=None):
             ),
         )
         context = {"form": form, "opinion": opinion, "title": title, "seen": events,
-                   "conflict": opinion.events.select_related("by")[int(seen):]}  # fmt: skip
+                   "conflict": opinion.events.select_related("by")[as_id(seen):]}  # fmt: skip
         return render(request, "feedback/opinion_action.html", context)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,25 @@
+"""Dates typed by users: a day that parses is not always a day the app can work with."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Far enough for any plan, session, deadline or report; 01/01/0001 or 31/12/9999 overflow as soon
+# as a time zone or a few working days are added to them.
+EARLIEST = datetime.date(1945, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def plausible_date(value):
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValidationError(
+            _("Enter a date between %(start)s and %(end)s.")
+            % {"start": EARLIEST.strftime("%d/%m/%Y"), "end": LATEST.strftime("%d/%m/%Y")},
+            code="implausible_date",
+        )
+
+
+class PlausibleDateField(forms.DateField):
+    default_validators = [plausible_date]
