@@ -39,8 +39,12 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 
 messages: $(MO)
 
+# Local settings for manage.py commands typed by hand (DEBUG on); never used in production.
+.env:
+	cp .env.example .env
+
 run: export DEBUG ?= 1
-run: install messages
+run: install messages .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo
