@@ -473,6 +473,7 @@ SESSION_FIELDS = {
     # The edit form's hidden count of changes seen, which refuses a stale save.
     "seen": ("0", "1"),
 }
+SESSION_OPTIONAL = ("attending_units", "chairs", "confirm_overlap", "seen")
 SESSION = first_valid(SESSION_FIELDS)
 del SESSION["seen"]
 SESSION_TEXT = [
@@ -482,9 +483,7 @@ SESSION_TEXT = [
 
 @pytest.mark.parametrize("action", ["create", "update"])
 @FUZZ
-@given(
-    data=form_data(SESSION_FIELDS, optional=("attending_units", "chairs", "confirm_overlap", "seen"))
-)
+@given(data=form_data(SESSION_FIELDS, optional=SESSION_OPTIONAL))
 @example(data={**SESSION, "topic": SCRIPT, "venue": SCRIPT, "invited_organisations": SCRIPT})
 @example(data={**SESSION, "plan": "@wide_plan", "day": "31/12/9999", "notice_date": ""})
 @example(
