@@ -6,12 +6,13 @@ owner; regenerating the token cuts off every copy of the old address.
 """
 
 import datetime
+import re
 
 import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,8 @@ from accounts.access import allow
 
 from ..access import READERS
 from ..models import CalendarFeed, Session, SessionStatus
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 PRODID = "-//Ban Dan van//Tiep xuc doi thoai truc tiep//VI"
 FEED_TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -73,6 +76,9 @@ def feed_regenerate(request):
 @login_not_required
 @require_safe
 def session_feed(request, token):
+    # Tokens are URL-safe base64; anything else (a NUL byte, say) names no feed.
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise Http404
     feed = get_object_or_404(
         CalendarFeed.objects.select_related("user__unit"), token=token, user__is_active=True
     )
