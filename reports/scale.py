@@ -1,0 +1,812 @@
+"""Data at scale for the benchmark: `manage.py generate_scale_data --scale …` (PostgreSQL).
+
+On top of the demo (Thái Bình → Vũ Thư), five years of commune sessions and their opinions:
+
+- district: Vũ Thư's 30 communes (about 25,000 opinions);
+- province: Thái Bình with 260 communes in 8 districts (about 200,000);
+- national: 34 provinces, 3,321 communes; the 33 added provinces have no district tier, as
+  since 1 July 2025 (about 2.7 million).
+
+Every commune holds four sessions a year, each with 40 opinions, in the five years before the
+current one, under a yearly plan of its district (Thái Bình) or province with a target per
+commune. Opinions go through the states the workflow can reach, each with its timeline, most of
+them closed, a few still awaiting an agency (overdue by now). Rows are written with COPY, in one
+transaction, with ids reserved up front; the commune names are invented.
+"""
+
+import dataclasses
+import datetime
+import functools
+import random
+import time
+from collections.abc import Iterable, Iterator
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from communes.demo import DEMO_PASSWORD, invented_name
+from communes.models import (
+    AdministrativeUnit,
+    Agency,
+    Hamlet,
+    HamletKind,
+    OfficeHolder,
+    Person,
+    Position,
+    UnitKind,
+    UnitLevel,
+)
+from dialogues.demo import INVITED, TOPICS
+from dialogues.models import Plan, PlanTarget, Session, SessionKind, SessionStatus
+from feedback.deadlines import add_working_days
+from feedback.demo import ANSWERERS, FAMILY, FIELDS, GIVEN
+from feedback.holidays import holidays_prefill
+from feedback.models import EventKind, Field, Holiday, Opinion, OpinionEvent, OpinionStatus
+from feedback.text import fold
+
+SESSIONS_PER_YEAR = 4
+OPINIONS_PER_SESSION = 40
+YEARS = 5
+PROVINCE_CODE = "34"
+DISTRICT_CODE = "344"
+PROVINCE_USER = "bandanvantinh"
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    name: str
+    communes: int  # commune-level units in all, the demo's 30 included
+    province_communes: int  # of which in Thái Bình
+
+
+SCALES = {
+    "district": Scale("district", communes=30, province_communes=30),
+    "province": Scale("province", communes=260, province_communes=260),
+    "national": Scale("national", communes=3321, province_communes=260),
+}
+
+# Thái Bình's other districts (before 2025), with how many communes each gets here.
+OTHER_DISTRICTS = [
+    ("Thái Bình", UnitKind.PROVINCIAL_CITY, 19),
+    ("Đông Hưng", UnitKind.DISTRICT, 38),
+    ("Hưng Hà", UnitKind.DISTRICT, 33),
+    ("Kiến Xương", UnitKind.DISTRICT, 33),
+    ("Quỳnh Phụ", UnitKind.DISTRICT, 36),
+    ("Thái Thụy", UnitKind.DISTRICT, 36),
+    ("Tiền Hải", UnitKind.DISTRICT, 35),
+]
+# The other provinces and centrally-run cities since 1 July 2025 (Thái Bình stands for Hưng Yên).
+OTHER_PROVINCES = [
+    ("Hà Nội", UnitKind.CITY),
+    ("Huế", UnitKind.CITY),
+    ("Lai Châu", UnitKind.PROVINCE),
+    ("Điện Biên", UnitKind.PROVINCE),
+    ("Sơn La", UnitKind.PROVINCE),
+    ("Lạng Sơn", UnitKind.PROVINCE),
+    ("Quảng Ninh", UnitKind.PROVINCE),
+    ("Thanh Hóa", UnitKind.PROVINCE),
+    ("Nghệ An", UnitKind.PROVINCE),
+    ("Hà Tĩnh", UnitKind.PROVINCE),
+    ("Cao Bằng", UnitKind.PROVINCE),
+    ("Tuyên Quang", UnitKind.PROVINCE),
+    ("Lào Cai", UnitKind.PROVINCE),
+    ("Thái Nguyên", UnitKind.PROVINCE),
+    ("Phú Thọ", UnitKind.PROVINCE),
+    ("Bắc Ninh", UnitKind.PROVINCE),
+    ("Hải Phòng", UnitKind.CITY),
+    ("Ninh Bình", UnitKind.PROVINCE),
+    ("Quảng Trị", UnitKind.PROVINCE),
+    ("Đà Nẵng", UnitKind.CITY),
+    ("Quảng Ngãi", UnitKind.PROVINCE),
+    ("Gia Lai", UnitKind.PROVINCE),
+    ("Khánh Hòa", UnitKind.PROVINCE),
+    ("Lâm Đồng", UnitKind.PROVINCE),
+    ("Đắk Lắk", UnitKind.PROVINCE),
+    ("Hồ Chí Minh", UnitKind.CITY),
+    ("Đồng Nai", UnitKind.PROVINCE),
+    ("Tây Ninh", UnitKind.PROVINCE),
+    ("Cần Thơ", UnitKind.CITY),
+    ("Vĩnh Long", UnitKind.PROVINCE),
+    ("Đồng Tháp", UnitKind.PROVINCE),
+    ("Cà Mau", UnitKind.PROVINCE),
+    ("An Giang", UnitKind.PROVINCE),
+]
+# Invented commune names: two syllables, as most are.
+FIRST = [
+    "An",
+    "Bình",
+    "Cẩm",
+    "Đông",
+    "Đức",
+    "Hòa",
+    "Hồng",
+    "Hưng",
+    "Minh",
+    "Nam",
+    "Phú",
+    "Quang",
+    "Song",
+    "Tân",
+    "Thanh",
+    "Thái",
+    "Thụy",
+    "Trung",
+    "Vân",
+    "Việt",
+    "Vĩnh",
+    "Xuân",
+]
+SECOND = [
+    "An",
+    "Bảo",
+    "Châu",
+    "Điền",
+    "Đoài",
+    "Hà",
+    "Hải",
+    "Hiệp",
+    "Hòa",
+    "Khê",
+    "Lạc",
+    "Lâm",
+    "Lợi",
+    "Long",
+    "Lương",
+    "Mỹ",
+    "Nghĩa",
+    "Ninh",
+    "Phong",
+    "Phúc",
+    "Sơn",
+    "Thành",
+    "Thịnh",
+    "Thuận",
+    "Tiến",
+    "Trạch",
+    "Vinh",
+    "Xá",
+]
+AGENCY_NAMES = [
+    ("Tài nguyên và Môi trường", "TN&MT"),
+    ("Kinh tế và Hạ tầng", "KT&HT"),
+    ("Lao động - Thương binh và Xã hội", "LĐ-TB&XH"),
+    ("Nông nghiệp và Phát triển nông thôn", "NN&PTNT"),
+    ("Y tế", "Y tế"),
+    ("Giáo dục và Đào tạo", "GD&ĐT"),
+    ("Công an", "CA"),
+]
+# Older years are mostly closed; the last year still has some awaiting an agency.
+OLD_STATES = {
+    "answered": 48,
+    "resolved": 40,
+    "unresolvable": 3,
+    "duplicate": 1,
+    "in_progress": 4,
+    "forwarded": 4,
+}
+LAST_YEAR_STATES = {
+    "answered": 45,
+    "resolved": 30,
+    "unresolvable": 2,
+    "duplicate": 1,
+    "in_progress": 12,
+    "forwarded": 10,
+}
+
+
+MINUTES = (
+    "Hội nghị {topic} do {host} tổ chức. Các ý kiến của Nhân dân đã được ghi nhận, trả lời tại "
+    "hội nghị hoặc chuyển cơ quan chức năng giải quyết theo thẩm quyền."
+)
+
+
+class ScaleError(Exception):
+    """Why the data cannot be generated here; the command prints it."""
+
+
+def generated_scale() -> str | None:
+    """The scale this database already holds, or None when it holds no generated data."""
+    first_year = timezone.localdate().year - YEARS
+    if not Session.objects.filter(starts_at__year=first_year).exists():
+        return None
+    communes = AdministrativeUnit.objects.at_level(UnitLevel.COMMUNE).count()
+    for scale in SCALES.values():
+        if scale.communes == communes:
+            return scale.name
+    return f"{communes} communes"
+
+
+def _aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _next_id(model) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _copy(model, columns: list[str], rows: Iterable[tuple]) -> int:
+    """COPY rows into the model's table; the count written."""
+    table = model._meta.db_table
+    names = ", ".join(f'"{c}"' for c in columns)
+    count = 0
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _reset_sequences(*models):
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+
+
+class Generator:
+    def __init__(self, scale: Scale, *, stdout, seed: int = 2027):
+        self.scale = scale
+        self.stdout = stdout
+        self.rng = random.Random(seed)  # noqa: S311 - invented data, not secrets
+        self.today = timezone.localdate()
+        self.years = list(range(self.today.year - YEARS, self.today.year))
+        self.started = time.monotonic()
+
+    def say(self, text: str):
+        self.stdout.write(f"[{time.monotonic() - self.started:6.1f} s] {text}")
+
+    # --- units ------------------------------------------------------------------------------
+
+    def _add_children(self, parent, children: list[tuple[str, str, str]]):
+        """Add (name, kind, code) under parent in one insert, paths computed as treebeard does."""
+        last = (
+            AdministrativeUnit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
+        step = AdministrativeUnit._str2int(last[-AdministrativeUnit.steplen :]) if last else 0
+        units = []
+        for offset, (name, kind, code) in enumerate(children, start=1):
+            path = AdministrativeUnit._get_path(parent.path, parent.depth + 1, step + offset)
+            units.append(
+                AdministrativeUnit(
+                    name=name, kind=kind, code=code, path=path, depth=parent.depth + 1
+                )
+            )
+        AdministrativeUnit.objects.bulk_create(units)
+        AdministrativeUnit.objects.filter(pk=parent.pk).update(
+            numchild=parent.numchild + len(units)
+        )
+        parent.numchild += len(units)
+        return list(AdministrativeUnit.objects.filter(code__in=[u.code for u in units]))
+
+    def _add_roots(self, roots: list[tuple[str, str, str]]):
+        last = (
+            AdministrativeUnit.objects.filter(depth=1)
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
+        step = AdministrativeUnit._str2int(last) if last else 0
+        units = [
+            AdministrativeUnit(
+                name=name,
+                kind=kind,
+                code=code,
+                depth=1,
+                path=AdministrativeUnit._get_path("", 1, step + offset),
+            )
+            for offset, (name, kind, code) in enumerate(roots, start=1)
+        ]
+        AdministrativeUnit.objects.bulk_create(units)
+        return list(AdministrativeUnit.objects.filter(code__in=[u.code for u in units]))
+
+    def _commune_names(self, count: int, *, ward_share: float = 0.0):
+        names: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        while len(names) < count:
+            name = f"{self.rng.choice(FIRST)} {self.rng.choice(SECOND)}"
+            if name in seen or name.split()[0] == name.split()[1]:
+                continue
+            seen.add(name)
+            kind = UnitKind.WARD if self.rng.random() < ward_share else UnitKind.COMMUNE
+            names.append((name, kind))
+        return names
+
+    def build_units(self):
+        province = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
+        district = AdministrativeUnit.objects.get(code=DISTRICT_CODE)
+        new_units = []  # every unit added: they get hamlets (communes) and office holders
+        # (planning unit, its communes): the unit whose yearly plan covers the communes.
+        planning = [(district, list(district.get_children()))]
+        if self.scale.province_communes > 30:
+            districts = self._add_children(
+                province,
+                [
+                    (name, kind, f"{PROVINCE_CODE}{n:02d}")
+                    for n, (name, kind, _) in enumerate(OTHER_DISTRICTS, start=60)
+                ],
+            )
+            new_units += districts
+            for (_, _, count), unit in zip(OTHER_DISTRICTS, districts, strict=True):
+                communes = self._add_children(
+                    unit,
+                    [
+                        (n, k, f"{unit.code}{i:03d}")
+                        for i, (n, k) in enumerate(
+                            self._commune_names(count, ward_share=0.2), start=1
+                        )
+                    ],
+                )
+                new_units += communes
+                planning.append((unit, communes))
+        if self.scale.communes > self.scale.province_communes:
+            remaining = self.scale.communes - self.scale.province_communes
+            provinces = self._add_roots(
+                [
+                    (name, kind, f"P{n:02d}")
+                    for n, (name, kind) in enumerate(OTHER_PROVINCES, start=1)
+                ]
+            )
+            new_units += provinces
+            for index, unit in enumerate(provinces):
+                count = remaining // len(provinces) + (index < remaining % len(provinces))
+                communes = self._add_children(
+                    unit,
+                    [
+                        (n, k, f"{unit.code}{i:04d}")
+                        for i, (n, k) in enumerate(
+                            self._commune_names(count, ward_share=0.3), start=1
+                        )
+                    ],
+                )
+                new_units += communes
+                planning.append((unit, communes))
+        total = sum(len(communes) for _, communes in planning)
+        assert total == self.scale.communes, (total, self.scale.communes)
+        self.say(f"Units: {len(new_units)} added, {total} communes in the scale")
+        return new_units, planning
+
+    def build_reference(self, new_units, planning):
+        """Hamlets, heads (office holders) and agencies for the added units."""
+        hamlets = []
+        for unit in new_units:
+            if unit.level != UnitLevel.COMMUNE:
+                continue
+            if unit.kind == UnitKind.WARD:
+                names = [(f"Tổ dân phố {n}", HamletKind.RESIDENTIAL_GROUP) for n in range(1, 6)]
+            else:
+                count = 3 + self.rng.randrange(4)
+                names = [(f"Thôn {FIRST[i]}", HamletKind.VILLAGE) for i in range(count)]
+            hamlets += [Hamlet(commune=unit, name=name, kind=kind) for name, kind in names]
+        Hamlet.objects.bulk_create(hamlets, batch_size=5000)
+        heads = list(Position.objects.filter(is_head=True).order_by("order"))
+        start = datetime.date(self.years[0] - 1, 1, 1)
+        people = [Person(full_name=invented_name(self.rng)) for _ in new_units for _ in heads]
+        people = Person.objects.bulk_create(people, batch_size=5000)
+        pairs = [(unit, position) for unit in new_units for position in heads]
+        OfficeHolder.objects.bulk_create(
+            [
+                OfficeHolder(person=person, position=position, unit=unit, start_date=start)
+                for person, (unit, position) in zip(people, pairs, strict=True)
+            ],
+            batch_size=5000,
+        )
+        agencies = []
+        for unit, _ in planning:
+            if Agency.objects.filter(unit=unit).exists():
+                continue
+            office = "Sở" if unit.level == UnitLevel.PROVINCE else "Phòng"
+            agencies += [
+                Agency(
+                    name=f"{'' if short == 'CA' else office + ' '}{name} {unit.in_sentence}",
+                    short_name=short,
+                    unit=unit,
+                )
+                for name, short in AGENCY_NAMES
+            ]
+        Agency.objects.bulk_create(agencies)
+        self.say(f"Hamlets {len(hamlets)}, office holders {len(people)}, agencies {len(agencies)}")
+
+    def build_users(self):
+        if self.scale.province_communes <= 30:
+            return
+        user = User.objects.filter(username=PROVINCE_USER).first() or User(username=PROVINCE_USER)
+        user.first_name, user.last_name = "Cán bộ", "Ban Dân vận Tỉnh ủy"
+        user.role = Role.BOARD_STAFF
+        user.unit = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
+        user.email = f"{PROVINCE_USER}@example.invalid"
+        user.is_active = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        self.say(f"User {PROVINCE_USER} (board staff, province), password {DEMO_PASSWORD}")
+
+    # --- plans and sessions -----------------------------------------------------------------
+
+    def build_plans(self, planning):
+        """A plan a year per planning unit, with a target of four sessions per commune."""
+        plans = {}
+        for number, (unit, _) in enumerate(planning, start=100):
+            suffix = "TU" if unit.level == UnitLevel.PROVINCE else "HU"
+            for year in self.years:
+                plans[unit.pk, year] = Plan(
+                    number=f"{number}-KH/{suffix}",
+                    title=f"Tổ chức tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, "
+                    f"chính quyền với Nhân dân năm {year}",
+                    issuing_body=f"Ban Thường vụ {unit.party_committee} {unit.name}",
+                    issued_on=datetime.date(year - 1, 12, 15),
+                    period_start=datetime.date(year, 1, 1),
+                    period_end=datetime.date(year, 12, 31),
+                    unit=unit,
+                )
+        Plan.objects.bulk_create(plans.values(), batch_size=2000)
+        targets = [
+            PlanTarget(
+                plan=plans[unit.pk, year],
+                unit=commune,
+                level=UnitLevel.COMMUNE,
+                sessions_required=SESSIONS_PER_YEAR,
+                period_start=datetime.date(year, 1, 1),
+                period_end=datetime.date(year, 12, 31),
+            )
+            for unit, communes in planning
+            for commune in communes
+            for year in self.years
+        ]
+        PlanTarget.objects.bulk_create(targets, batch_size=5000)
+        self.say(f"Plans {len(plans)}, targets {len(targets)}")
+        return plans
+
+    def _session_day(self, year: int, quarter: int) -> datetime.date:
+        # A weekday in the quarter's middle month, before the 26th.
+        day = datetime.date(year, 3 * quarter - 1, self.rng.randint(1, 25))
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
+        return day
+
+    def build_sessions(self, plans, planning) -> list[tuple]:
+        """COPY the sessions with their residents' unit and chairs; (id, commune, day, hour)."""
+        heads = {}
+        for holder in OfficeHolder.objects.filter(position__is_head=True).order_by("pk"):
+            heads.setdefault(holder.unit_id, []).append(holder.pk)
+        next_id = _next_id(Session)
+        now = timezone.now()
+        sessions = []
+        rows = []
+        for unit, communes in planning:
+            for commune in communes:
+                venue = f"Hội trường UBND {commune.in_sentence}"
+                for year in self.years:
+                    plan = plans[unit.pk, year]
+                    for quarter in range(1, SESSIONS_PER_YEAR + 1):
+                        day = self._session_day(year, quarter)
+                        hour = self.rng.choice([8, 14])
+                        starts = _aware(day, hour)
+                        topic = f"{TOPICS[(quarter + year) % len(TOPICS)]} năm {year}"
+                        rows.append(
+                            {
+                                "id": next_id,
+                                "plan_id": plan.pk,
+                                "level": UnitLevel.COMMUNE,
+                                "host_unit_id": commune.pk,
+                                "kind": SessionKind.REGULAR,
+                                "topic": topic,
+                                "venue": venue,
+                                "starts_at": starts,
+                                "ends_at": starts + datetime.timedelta(hours=3),
+                                "invited_organisations": INVITED,
+                                "notice_date": day
+                                - datetime.timedelta(days=self.rng.choice([7, 10])),
+                                "status": SessionStatus.HELD,
+                                "cancel_reason": "",
+                                "attendance_residents": self.rng.randint(80, 260),
+                                "attendance_cadres": self.rng.randint(15, 45),
+                                "minutes_text": MINUTES.format(
+                                    topic=topic.lower(), host=commune.full_name
+                                ),
+                                "minutes_file": "",
+                                "logged_by_id": None,
+                                "logged_at": starts + datetime.timedelta(days=1),
+                                "created_by_id": None,
+                                "created_at": now,
+                                "updated_at": now,
+                            }
+                        )
+                        sessions.append((next_id, commune, day, hour))
+                        next_id += 1
+        columns = [f.column for f in Session._meta.concrete_fields]
+        _copy(Session, columns, (tuple(row[c] for c in columns) for row in rows))
+        attending = Session.attending_units.through
+        _copy(
+            attending,
+            ["session_id", "administrativeunit_id"],
+            ((pk, commune.pk) for pk, commune, _, _ in sessions),
+        )
+        chairs = Session.chairs.through
+        _copy(
+            chairs,
+            ["session_id", "officeholder_id"],
+            (
+                (pk, holder)
+                for pk, commune, _, _ in sessions
+                for holder in heads.get(commune.pk, [])[:2]
+            ),
+        )
+        _reset_sequences(Session)
+        self.say(f"Sessions {len(sessions)}")
+        return sessions
+
+    # --- opinions ---------------------------------------------------------------------------
+
+    def build_opinions(self, sessions):
+        holidays_prefill(years=[*self.years, self.today.year, self.today.year + 1])
+        holidays = set(Holiday.objects.values_list("day", flat=True))
+        fields = {f.name: f.pk for f in Field.objects.all()}
+        # Each commune's opinions go to the agencies of its planning unit (district or province).
+        agencies: dict[tuple[int, str], int] = {}
+        for agency in Agency.objects.all():
+            agencies.setdefault((agency.unit_id, agency.short_name), agency.pk)
+        hamlets: dict[int, list[tuple[int, str]]] = {}
+        for pk, commune_id, name in Hamlet.objects.values_list("pk", "commune_id", "name"):
+            hamlets.setdefault(commune_id, []).append((pk, name))
+        parents = {}
+        for unit in AdministrativeUnit.objects.at_level(UnitLevel.COMMUNE):
+            parents[unit.pk] = unit.path[: -unit.steplen]
+        parent_ids = dict(
+            AdministrativeUnit.objects.filter(path__in=set(parents.values())).values_list(
+                "path", "pk"
+            )
+        )
+        field_weights = [weight for _, weight, _, _ in FIELDS]
+        deadlines = {}
+
+        def document_number(agency_short):
+            return f"{self.rng.randint(20, 480)}/UBND-{agency_short}"
+
+        def deadline_of(day):
+            if day not in deadlines:
+                deadlines[day] = add_working_days(day, 15, holidays)
+            return deadlines[day]
+
+        folded = functools.lru_cache(maxsize=None)(fold)
+        opinion_id = _next_id(Opinion)
+        event_id = _next_id(OpinionEvent)
+        opinion_columns = [f.column for f in Opinion._meta.concrete_fields]
+        event_columns = [f.column for f in OpinionEvent._meta.concrete_fields]
+        rng = self.rng
+        last_year = self.years[-1]
+        events: list[tuple] = []
+
+        def opinions(batch) -> Iterator[tuple]:
+            nonlocal opinion_id, event_id
+            for session_id, commune, day, hour in batch:
+                weights = LAST_YEAR_STATES if day.year == last_year else OLD_STATES
+                states = rng.choices(
+                    list(weights), weights=list(weights.values()), k=OPINIONS_PER_SESSION
+                )
+                commune_hamlets = hamlets.get(commune.pk, [])
+                parent = parent_ids[parents[commune.pk]]
+                recorded = _aware(day, hour + 3)
+                forwarded = _aware(day + datetime.timedelta(days=1), 9)
+                deadline = deadline_of(day)
+                first_in_session = opinion_id
+                for state in states:
+                    name, _, agency_short, texts = rng.choices(FIELDS, weights=field_weights)[0]
+                    hamlet = rng.choice(commune_hamlets) if rng.random() < 0.8 else None
+                    content = rng.choice(texts).format(hamlet=hamlet[1] if hamlet else "địa phương")
+                    raised_by = ""
+                    if rng.random() >= 0.15:
+                        raised_by = (
+                            f"{rng.choice(['Ông', 'Bà'])} {rng.choice(FAMILY)} {rng.choice(GIVEN)}"
+                        )
+                    row = {
+                        "id": opinion_id,
+                        "session_id": session_id,
+                        "unit_id": commune.pk,
+                        "field_id": fields[name],
+                        "kind": rng.choice(["opinion", "proposal", "report"]),
+                        "content": content,
+                        "raised_by": raised_by,
+                        "hamlet_id": hamlet[0] if hamlet else None,
+                        "status": OpinionStatus.NEW,
+                        "session_answer": "",
+                        "answered_by": "",
+                        "agency_id": None,
+                        "deadline": None,
+                        "forwarded_at": None,
+                        "answer": "",
+                        "answer_document_number": "",
+                        "answer_document_date": None,
+                        "unresolved_reason": "",
+                        "closed_at": None,
+                        "duplicate_of_id": None,
+                        "search_text": " ".join(
+                            part
+                            for part in (
+                                folded(content),
+                                folded(raised_by),
+                                folded(hamlet[1]) if hamlet else "",
+                                folded(name),
+                            )
+                            if part
+                        ),
+                        "created_by_id": None,
+                        "created_at": recorded,
+                        "updated_at": recorded,
+                    }
+                    timeline = [(EventKind.RECORDED, recorded, "", OpinionStatus.NEW, None, None)]
+                    if state == "answered":
+                        answer = "Đã giải thích, làm rõ tại hội nghị theo quy định hiện hành."
+                        closed = recorded + datetime.timedelta(minutes=30)
+                        row |= {
+                            "status": OpinionStatus.ANSWERED,
+                            "session_answer": answer,
+                            "answered_by": rng.choice(ANSWERERS),
+                            "closed_at": closed,
+                            "updated_at": closed,
+                        }
+                        timeline.append(
+                            (EventKind.ANSWERED, closed, answer, OpinionStatus.ANSWERED, None, None)
+                        )
+                    elif state == "duplicate" and opinion_id > first_in_session:
+                        closed = recorded + datetime.timedelta(minutes=40)
+                        original = rng.randrange(first_in_session, opinion_id)
+                        row |= {
+                            "status": OpinionStatus.DUPLICATE,
+                            "duplicate_of_id": original,
+                            "closed_at": closed,
+                            "updated_at": closed,
+                        }
+                        timeline.append(
+                            (
+                                EventKind.DUPLICATE,
+                                closed,
+                                f"#{original}",
+                                OpinionStatus.DUPLICATE,
+                                None,
+                                None,
+                            )
+                        )
+                    else:
+                        agency_short = agency_short or "KT&HT"
+                        agency = agencies[parent, agency_short]
+                        row |= {
+                            "status": OpinionStatus.FORWARDED,
+                            "agency_id": agency,
+                            "deadline": deadline,
+                            "forwarded_at": forwarded,
+                            "updated_at": forwarded,
+                        }
+                        timeline.append(
+                            (
+                                EventKind.FORWARDED,
+                                forwarded,
+                                "",
+                                OpinionStatus.FORWARDED,
+                                agency,
+                                deadline,
+                            )
+                        )
+                        if state in ("in_progress", "resolved", "unresolvable"):
+                            at = forwarded + datetime.timedelta(days=rng.randint(3, 10), hours=1)
+                            row |= {"status": OpinionStatus.IN_PROGRESS, "updated_at": at}
+                            timeline.append(
+                                (
+                                    EventKind.PROGRESS,
+                                    at,
+                                    "Đã kiểm tra hiện trạng, đang xác minh hồ sơ.",
+                                    OpinionStatus.IN_PROGRESS,
+                                    agency,
+                                    deadline,
+                                )
+                            )
+                        if state == "resolved":
+                            closed_day = deadline - datetime.timedelta(days=rng.randint(0, 4))
+                            closed = max(_aware(closed_day, 15), at)
+                            answer = (
+                                "Đã xem xét, giải quyết theo thẩm quyền và trả lời công dân "
+                                "bằng văn bản."
+                            )
+                            row |= {
+                                "status": OpinionStatus.RESOLVED,
+                                "answer": answer,
+                                "answer_document_number": document_number(agency_short),
+                                "answer_document_date": timezone.localtime(closed).date(),
+                                "closed_at": closed,
+                                "updated_at": closed,
+                            }
+                            timeline.append(
+                                (
+                                    EventKind.RESOLVED,
+                                    closed,
+                                    answer,
+                                    OpinionStatus.RESOLVED,
+                                    agency,
+                                    deadline,
+                                )
+                            )
+                        elif state == "unresolvable":
+                            closed = max(_aware(deadline, 15), at)
+                            reason = "Vượt thẩm quyền giải quyết; đã báo cáo cấp trên."
+                            row |= {
+                                "status": OpinionStatus.UNRESOLVABLE,
+                                "unresolved_reason": reason,
+                                "closed_at": closed,
+                                "updated_at": closed,
+                            }
+                            timeline.append(
+                                (
+                                    EventKind.UNRESOLVABLE,
+                                    closed,
+                                    reason,
+                                    OpinionStatus.UNRESOLVABLE,
+                                    agency,
+                                    deadline,
+                                )
+                            )
+                    previous = ""
+                    for kind, at, text, status, agency, deadline_then in timeline:
+                        events.append(
+                            {
+                                "id": event_id,
+                                "opinion_id": opinion_id,
+                                "kind": kind,
+                                "at": at,
+                                "by_id": None,
+                                "from_status": previous,
+                                "to_status": status,
+                                "agency_id": agency,
+                                "deadline": deadline_then,
+                                "text": text,
+                            }
+                        )
+                        previous = status
+                        event_id += 1
+                    opinion_id += 1
+                    yield tuple(row[c] for c in opinion_columns)
+
+        total_opinions = total_events = 0
+        # Sessions in batches: their opinions COPYed, then their timeline entries.
+        size = 2000
+        for batch in (sessions[i : i + size] for i in range(0, len(sessions), size)):
+            total_opinions += _copy(Opinion, opinion_columns, opinions(batch))
+            total_events += _copy(
+                OpinionEvent, event_columns, (tuple(e[c] for c in event_columns) for e in events)
+            )
+            events.clear()
+            self.say(f"Opinions {total_opinions:,}, timeline entries {total_events:,}")
+        _reset_sequences(Opinion, OpinionEvent)
+
+    def run(self):
+        with transaction.atomic():
+            new_units, planning = self.build_units()
+            self.build_reference(new_units, planning)
+            self.build_users()
+            plans = self.build_plans(planning)
+            sessions = self.build_sessions(plans, planning)
+            self.build_opinions(sessions)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.say("Analysed; done.")
+
+
+def generate(scale_name: str, *, stdout) -> None:
+    if connection.vendor != "postgresql":
+        raise ScaleError("generate_scale_data writes with COPY: it needs PostgreSQL.")
+    there = generated_scale()
+    if there == scale_name:
+        stdout.write(f"This database already holds the {scale_name} scale; nothing to do.")
+        return
+    if there is not None:
+        raise ScaleError(
+            f"This database already holds generated data ({there}); use a fresh database for "
+            f"the {scale_name} scale."
+        )
+    Generator(SCALES[scale_name], stdout=stdout).run()
