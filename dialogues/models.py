@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.models import AdministrativeUnit, UnitLevel
+from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 from communes.scope import ScopedQuerySet
 
 from .documents import validate_document_number
@@ -215,8 +215,9 @@ class SessionQuerySet(ScopedQuerySet):
 
     def for_list(self):
         """What a list row shows, in a fixed number of queries."""
+        chairs = OfficeHolder.objects.select_related("person", "position")
         return self.select_related("host_unit", "plan").prefetch_related(
-            "attending_units", "chairs__person", "chairs__position"
+            "attending_units", models.Prefetch("chairs", queryset=chairs)
         )
 
 

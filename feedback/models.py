@@ -79,6 +79,20 @@ CLOSED = (
 )
 
 
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Waiting for an agency past the deadline."""
+    return Q(status__in=AWAITING_AGENCY, deadline__lt=today or timezone.localdate())
+
+
+def due_within_q(days: int, today: datetime.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(
+        status__in=AWAITING_AGENCY,
+        deadline__gte=today,
+        deadline__lte=today + datetime.timedelta(days=days),
+    )
+
+
 class OpinionQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
     agency_lookup = "agency"
@@ -87,15 +101,11 @@ class OpinionQuerySet(ScopedQuerySet):
         return self.filter(status__in=AWAITING_AGENCY)
 
     def overdue(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.awaiting_agency().filter(deadline__lt=today)
+        return self.filter(overdue_q(today))
 
     def due_within(self, days: int, today: datetime.date | None = None):
         """Awaiting an answer, not yet overdue, due in the next `days` days (today included)."""
-        today = today or timezone.localdate()
-        return self.awaiting_agency().filter(
-            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
-        )
+        return self.filter(due_within_q(days, today))
 
     def search(self, query: str):
         """Every word of the query, ignoring diacritics and case, in the searchable text."""

@@ -2,31 +2,37 @@
 
 import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 
 from dialogues.coverage import plan_coverage
 from dialogues.models import Plan, Session
-from feedback.models import Opinion
+from feedback.models import Opinion, due_within_q, overdue_q
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
-from .figures import report_figures
+from .figures import period_summary
 from .periods import quarter_bounds
 
 
 def dashboard(*, user, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     opinions = Opinion.objects.visible_to(user)
+    counts = opinions.aggregate(
+        overdue=Count("pk", filter=overdue_q(today)),
+        due_soon=Count("pk", filter=due_within_q(3, today)),
+    )
     context = {
         "overdue": opinions.overdue(today).for_list().by_urgency(today)[:10],
-        "overdue_count": opinions.overdue(today).count(),
+        "overdue_count": counts["overdue"],
         "due_soon": opinions.due_within(3, today).for_list().order_by("deadline", "pk")[:10],
-        "due_soon_count": opinions.due_within(3, today).count(),
+        "due_soon_count": counts["due_soon"],
     }
     if user.unit_id is None or user.role == "agency_responder":
         return context
     quarter = (today.month - 1) // 3 + 1
     start, end = quarter_bounds(today.year, quarter)
-    figures = report_figures(unit=user.unit, start=start, end=end)
+    # The counts the quarterly report prints, without the lists only the report shows.
+    figures = period_summary(unit=user.unit, start=start, end=end)
     plan = Plan.objects.visible_to(user).covering(today).order_by("-period_start").first()
     context.update(
         quarter=quarter,

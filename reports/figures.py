@@ -165,6 +165,39 @@ class ReportFigures:
         )
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the home page shows of a period: the report's headline figures, without its lists."""
+
+    sessions_held: int
+    tallies: "Tallies"
+
+    @property
+    def opinions(self) -> int:
+        return self.tallies.total
+
+    @property
+    def answered_percent(self) -> float | None:
+        return self.tallies.answered_percent
+
+    @property
+    def by_field(self) -> tuple[Tally, ...]:
+        return self.tallies.by_field
+
+    @property
+    def by_status(self) -> tuple[Tally, ...]:
+        return self.tallies.by_status
+
+
+def period_summary(*, unit: AdministrativeUnit, start: datetime.date, end: datetime.date):
+    """The same counts as report_figures, in three queries (sessions, opinions, fields)."""
+    held = held_sessions(unit, start, end)
+    return Summary(
+        sessions_held=held.count(),
+        tallies=opinion_tallies(Opinion.objects.filter(session__in=held.values("pk"))),
+    )
+
+
 def held_sessions(unit: AdministrativeUnit, start: datetime.date, end: datetime.date):
     """The sessions a report counts: held, hosted in the unit's subtree, starting in the period."""
     return Session.objects.within(unit).held().starting_between(start, end)
@@ -183,21 +216,19 @@ def report_figures(
     held = held_sessions(unit, start, end)
     sessions = _session_rows(held)
     opinions = Opinion.objects.filter(session__in=held.values("pk"))
-    totals = _opinion_totals(opinions)
+    totals = opinion_tallies(opinions)
 
     previous_start, previous_end = previous_period(start, end, kind)
     previous_held = held_sessions(unit, previous_start, previous_end)
-    previous_totals = _opinion_totals(
-        Opinion.objects.filter(session__in=previous_held.values("pk"))
+    previous_totals = opinion_tallies(
+        Opinion.objects.filter(session__in=previous_held.values("pk")), with_fields=False
     )
-    current = Headline(
-        len(sessions), totals["total"], totals["answered_percent"], totals["resolution_rate"]
-    )
+    current = Headline(len(sessions), totals.total, totals.answered_percent, totals.resolution_rate)
     previous = Headline(
         previous_held.count(),
-        previous_totals["total"],
-        previous_totals["answered_percent"],
-        previous_totals["resolution_rate"],
+        previous_totals.total,
+        previous_totals.answered_percent,
+        previous_totals.resolution_rate,
     )
     return ReportFigures(
         unit=unit,
@@ -208,14 +239,14 @@ def report_figures(
         sessions=sessions,
         sessions_by_level=_by_level(unit, sessions),
         coverage=_coverage(unit, start, end),
-        opinions=totals["total"],
-        by_field=_by_field(opinions, totals["total"]),
-        by_status=_by_status(opinions, totals["total"]),
-        answered=totals["answered"],
-        answered_percent=totals["answered_percent"],
-        forwarded=totals["forwarded"],
-        resolved=totals["resolved"],
-        resolution_rate=totals["resolution_rate"],
+        opinions=totals.total,
+        by_field=totals.by_field,
+        by_status=totals.by_status,
+        answered=totals.answered,
+        answered_percent=totals.answered_percent,
+        forwarded=totals.forwarded,
+        resolved=totals.resolved,
+        resolution_rate=totals.resolution_rate,
         overdue=_overdue(opinions, as_of),
         previous=Comparison(
             start=previous_start,
@@ -322,21 +353,62 @@ def _coverage(unit, start, end) -> tuple[CoverageLine, ...]:
     )
 
 
-def _opinion_totals(opinions) -> dict:
-    totals = opinions.aggregate(
-        total=Count("pk"),
-        answered=Count("pk", filter=Q(status=OpinionStatus.ANSWERED)),
-        forwarded=Count("pk", filter=Q(agency__isnull=False)),
-        resolved=Count("pk", filter=Q(agency__isnull=False, status=OpinionStatus.RESOLVED)),
+@dataclass(frozen=True)
+class Tallies:
+    """The opinions of a period counted every way a report prints them, from one grouped query."""
+
+    total: int
+    answered: int
+    forwarded: int  # sent to an agency, whatever happened next
+    resolved: int  # among those forwarded
+    by_field: tuple[Tally, ...]
+    by_status: tuple[Tally, ...]
+
+    @property
+    def answered_percent(self) -> float | None:
+        return percent(self.answered, self.total)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return percent(self.resolved, self.forwarded)
+
+
+def opinion_tallies(opinions, *, with_fields: bool = True) -> Tallies:
+    """Counts by field and status (and the totals) in one query, plus the list of fields."""
+    rows = (
+        opinions.values_list("field_id", "status")
+        .annotate(n=Count("pk"), forwarded=Count("pk", filter=Q(agency__isnull=False)))
+        .order_by()
     )
-    totals["answered_percent"] = percent(totals["answered"], totals["total"])
-    totals["resolution_rate"] = percent(totals["resolved"], totals["forwarded"])
-    return totals
+    by_field, by_status = defaultdict(int), defaultdict(int)
+    total = answered = forwarded = resolved = 0
+    for field_id, status, n, sent in rows:
+        total += n
+        by_field[field_id] += n
+        by_status[status] += n
+        forwarded += sent
+        answered += n if status == OpinionStatus.ANSWERED else 0
+        resolved += sent if status == OpinionStatus.RESOLVED else 0
+    return Tallies(
+        total=total,
+        answered=answered,
+        forwarded=forwarded,
+        resolved=resolved,
+        by_field=_by_field(by_field, total) if with_fields else (),
+        by_status=tuple(
+            Tally(
+                status.value,
+                str(status.label),
+                by_status[status],
+                percent(by_status[status], total),
+            )
+            for status in OpinionStatus
+        ),
+    )
 
 
-def _by_field(opinions, total) -> tuple[Tally, ...]:
+def _by_field(counts, total) -> tuple[Tally, ...]:
     """Every active field in the list's order, zeros included; retired ones only if used."""
-    counts = dict(opinions.values_list("field_id").annotate(n=Count("pk")).order_by())
     fields = Field.objects.filter(Q(is_active=True) | Q(pk__in=list(counts))).order_by(
         "order", "name"
     )
@@ -346,15 +418,6 @@ def _by_field(opinions, total) -> tuple[Tally, ...]:
         )
         for field in fields
     )
-
-
-def _by_status(opinions, total) -> tuple[Tally, ...]:
-    counts = dict(opinions.values_list("status").annotate(n=Count("pk")).order_by())
-    return tuple(
-        Tally(status.value, str(status.label), counts.get(status, 0),
-              percent(counts.get(status, 0), total))
-        for status in OpinionStatus
-    )  # fmt: skip
 
 
 def _overdue(opinions, as_of) -> tuple[OverdueRow, ...]:
