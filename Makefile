@@ -16,11 +16,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD := $(shell sed -n 's/^DEMO_PASSWORD = "\(.*\)"/\1/p' communes/demo.py)
 
-.PHONY: help install messages run test lint format makemessages worker clean
+.PHONY: help install messages run test bench lint format makemessages worker clean
 
 help:
 	@echo "make run    - install, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - lint, check migrations and run the test suite"
+	@echo "make bench  - time the key pages as in production (SCALE=demo|district|province|national)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed and none was found." >&2; exit 1; }
@@ -61,6 +62,12 @@ test: install messages
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The app as in production (gunicorn, PostgreSQL, DEBUG off), timed against the targets of issue 7;
+# writes docs/benchmarks.md. Its own PostgreSQL database, tiepxuc_bench_$(SCALE), created if missing.
+SCALE ?= district
+bench: install messages
+	$(BIN)/python scripts/bench.py --scale $(SCALE)
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("units/", include("communes.urls")),
     path("", include("dialogues.urls")),
     path("", include("feedback.urls")),

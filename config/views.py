@@ -2,14 +2,15 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import EVERY_ROLE, allow
-from communes.models import AdministrativeUnit, UnitLevel
+from communes.models import LEVEL_OF_KIND, AdministrativeUnit, UnitLevel
 from reports.dashboard import dashboard
 
 logger = logging.getLogger(__name__)
@@ -49,14 +50,29 @@ def healthz(request):
 
 @allow(*EVERY_ROLE)
 @require_safe
+def ping(request):
+    """The smallest logged-in page: what every page pays (middleware, session, user), no more.
+
+    The benchmark's baseline.
+    """
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@allow(*EVERY_ROLE)
+@require_safe
 def home(request):
     user = request.user
     today = timezone.localdate()
-    units = AdministrativeUnit.objects.visible_to(user).active()
+    communes = [kind for kind, level in LEVEL_OF_KIND.items() if level == UnitLevel.COMMUNE]
+    counts = (
+        AdministrativeUnit.objects.visible_to(user)
+        .active()
+        .aggregate(units=Count("pk"), communes=Count("pk", filter=Q(kind__in=communes)))
+    )
     context = {
         "today": today,
-        "unit_count": units.count(),
-        "commune_count": units.at_level(UnitLevel.COMMUNE).count(),
+        "unit_count": counts["units"],
+        "commune_count": counts["communes"],
         **dashboard(user=user, today=today),
     }
     return render(request, "home.html", context)

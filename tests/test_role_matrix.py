@@ -89,6 +89,7 @@ def matrix(o):
     return {
         "home": ("/", EVERYONE),
         "healthz": ("/healthz", PUBLIC),
+        "ping": ("/ping", EVERYONE),
         "login": ("/accounts/login/", {**PUBLIC, **{r: 302 for r in ROLES if r != "anonymous"}}),
         "logout": ("/accounts/logout/", PERSONAL_POST),
         "password_change": ("/accounts/password/", EVERYONE),
