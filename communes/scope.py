@@ -47,3 +47,33 @@ class ScopedQuerySet(models.QuerySet):
 
     def _above(self, unit):
         return models.Q(**{f"{self._path_lookup()}__in": unit.lineage_paths()[:-1]})
+
+
+# How many levels below the user's unit a unit filter offers: a province's districts and
+# communes (a few hundred), not the country's 3,700 units.
+CHOICE_LEVELS = 2
+
+
+def unit_filter_choices(user, *, empty_label, selected=None):
+    """The entries of a unit filter: the user's unit and two levels below it.
+
+    Users who see everything get the top-level units. Any unit in scope is still accepted (the
+    field validates against the whole scope), so a link to a commune's list works from anywhere;
+    a chosen unit (`selected`: the id as submitted) missing from the entries is added so the
+    form shows it.
+    """
+    from .models import AdministrativeUnit
+
+    units = AdministrativeUnit.objects.visible_to(user).active()
+    if user.sees_everything or user.unit_id is None:
+        units = units.filter(depth=1)
+    else:
+        units = units.filter(depth__lte=user.unit.depth + CHOICE_LEVELS)
+    choices = [("", empty_label), *((unit.pk, str(unit)) for unit in units)]
+    if selected and all(str(pk) != str(selected) for pk, _ in choices):
+        from config.parsing import as_id
+
+        chosen = AdministrativeUnit.objects.visible_to(user).filter(pk=as_id(selected)).first()
+        if chosen is not None:
+            choices.append((chosen.pk, str(chosen)))
+    return choices

@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, UnitLevel
+from communes.scope import unit_filter_choices
+from config.widgets import FastSelect
 
 from .models import Plan, Session, SessionStatus
 
@@ -18,15 +20,19 @@ class SessionFilter(django_filters.FilterSet):
         queryset=AdministrativeUnit.objects.none(),
         method="filter_unit",
         empty_label=_("All units in your scope"),
+        widget=FastSelect,
     )
     level = django_filters.ChoiceFilter(
-        label=_("Level"), choices=UnitLevel.choices, empty_label=_("All levels")
+        label=_("Level"), choices=UnitLevel.choices, empty_label=_("All levels"), widget=FastSelect
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=SessionStatus.choices, empty_label=_("All statuses")
+        label=_("Status"),
+        choices=SessionStatus.choices,
+        empty_label=_("All statuses"),
+        widget=FastSelect,
     )
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("All plans")
+        label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("All plans"), widget=FastSelect
     )
     start = django_filters.DateFilter(
         label=_("From"),
@@ -52,6 +58,12 @@ class SessionFilter(django_filters.FilterSet):
         super().__init__(data, *args, queryset=Session.objects.visible_to(user), **kwargs)
         self.filters["unit"].queryset = AdministrativeUnit.objects.visible_to(user).active()
         self.filters["plan"].queryset = Plan.objects.visible_to(user)
+        # The list offers a few hundred units at most; any unit in scope is accepted.
+        self.form.fields["unit"].widget.choices = unit_filter_choices(
+            user,
+            empty_label=self.filters["unit"].extra["empty_label"],
+            selected=self.data.get("unit") if self.is_bound else None,
+        )
 
     def filter_unit(self, queryset, name, unit):
         """Sessions hosted by the unit or any unit below it."""

@@ -308,7 +308,11 @@ class Session(models.Model):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["host_unit", "starts_at"])]
+        indexes = [
+            models.Index(fields=["host_unit", "starts_at"]),
+            # Lists newest first, and opinions listed by their session's date.
+            models.Index(fields=["starts_at"], name="session_starts_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"

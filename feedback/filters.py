@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Agency
+from communes.scope import unit_filter_choices
+from config.widgets import FastSelect
 from dialogues.models import Session
 
 from .models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
@@ -13,6 +15,17 @@ from .models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 SEARCH_MAX_LENGTH = 200
+
+
+def agencies_for(user):
+    """The agencies the user's opinions can go to: of their unit, the units above and below."""
+    agencies = Agency.objects.filter(is_active=True)
+    if user.sees_everything or user.unit_id is None:
+        return agencies
+    unit = user.unit
+    return agencies.filter(
+        Q(unit__path__startswith=unit.path) | Q(unit__path__in=unit.lineage_paths())
+    )
 
 
 class OpinionFilterForm(forms.Form):
@@ -38,6 +51,7 @@ class OpinionFilter(django_filters.FilterSet):
         queryset=AdministrativeUnit.objects.none(),
         method="filter_unit",
         empty_label=_("All units in your scope"),
+        widget=FastSelect,
     )
     # A number, not a list: there are hundreds of sessions. It comes from a session's page.
     session = django_filters.ModelChoiceFilter(
@@ -47,15 +61,22 @@ class OpinionFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("No such session among yours.")},
     )
     field = django_filters.ModelChoiceFilter(
-        label=_("Field"), queryset=Field.objects.all(), empty_label=_("All fields")
+        label=_("Field"),
+        queryset=Field.objects.all(),
+        empty_label=_("All fields"),
+        widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=OpinionStatus.choices, empty_label=_("All statuses")
+        label=_("Status"),
+        choices=OpinionStatus.choices,
+        empty_label=_("All statuses"),
+        widget=FastSelect,
     )
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
         queryset=Agency.objects.filter(is_active=True),
         empty_label=_("All agencies"),
+        widget=FastSelect,
     )
     start = django_filters.DateFilter(
         label=_("Sessions from"),
@@ -84,11 +105,18 @@ class OpinionFilter(django_filters.FilterSet):
         # The base queryset is always the user's scope; filters only narrow it.
         super().__init__(data, *args, queryset=Opinion.objects.visible_to(user), **kwargs)
         self.filters["unit"].queryset = AdministrativeUnit.objects.visible_to(user).active()
+        self.filters["agency"].queryset = agencies_for(user)
         # A district session is hosted above a commune officer, yet their residents' opinions
         # raised there are theirs: any session with an opinion they can see counts too.
         self.filters["session"].queryset = Session.objects.filter(
             Q(pk__in=Session.objects.visible_to(user).values("pk"))
             | Q(pk__in=Opinion.objects.visible_to(user).values("session_id"))
+        )
+        # The list offers a few hundred units at most; any unit in scope is accepted.
+        self.form.fields["unit"].widget.choices = unit_filter_choices(
+            user,
+            empty_label=self.filters["unit"].extra["empty_label"],
+            selected=self.data.get("unit") if self.is_bound else None,
         )
 
     @property

@@ -221,6 +221,12 @@ class Opinion(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "deadline"]),
             models.Index(fields=["status", "deadline"]),
+            # The waiting ones by deadline: overdue lists and counts read only these.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=AWAITING_AGENCY),
+                name="opinion_awaiting_deadline",
+            ),
         ]
 
     def __str__(self):

@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dialogues.coverage import plan_coverage
 from dialogues.models import Plan, Session
-from feedback.models import Opinion, due_within_q, overdue_q
+from feedback.models import Opinion
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
 from .figures import period_summary
@@ -17,12 +17,14 @@ from .periods import quarter_bounds
 def dashboard(*, user, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     opinions = Opinion.objects.visible_to(user)
-    counts = opinions.aggregate(
-        overdue=Count("pk", filter=overdue_q(today)),
-        due_soon=Count("pk", filter=due_within_q(3, today)),
+    # Both among those waiting: counted from the index of waiting opinions by deadline.
+    soon = today + datetime.timedelta(days=3)
+    counts = opinions.awaiting_agency().aggregate(
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)),
     )
     context = {
-        "overdue": opinions.overdue(today).for_list().by_urgency(today)[:10],
+        "overdue": opinions.overdue(today).for_list().order_by("deadline", "pk")[:10],
         "overdue_count": counts["overdue"],
         "due_soon": opinions.due_within(3, today).for_list().order_by("deadline", "pk")[:10],
         "due_soon_count": counts["due_soon"],

@@ -250,7 +250,15 @@ def _reset_sequences(*models):
 
 
 class Generator:
-    def __init__(self, scale: Scale, *, stdout, seed: int = 2027):
+    def __init__(
+        self,
+        scale: Scale,
+        *,
+        stdout,
+        seed: int = 2027,
+        opinions_per_session: int = OPINIONS_PER_SESSION,
+    ):
+        self.opinions_per_session = opinions_per_session
         self.scale = scale
         self.stdout = stdout
         self.rng = random.Random(seed)  # noqa: S311 - invented data, not secrets
@@ -325,7 +333,7 @@ class Generator:
         district = AdministrativeUnit.objects.get(code=DISTRICT_CODE)
         new_units = []  # every unit added: they get hamlets (communes) and office holders
         # (planning unit, its communes): the unit whose yearly plan covers the communes.
-        planning = [(district, list(district.get_children()))]
+        planning = [(district, list(AdministrativeUnit.objects.get_children(district)))]
         if self.scale.province_communes > 30:
             districts = self._add_children(
                 province,
@@ -589,7 +597,7 @@ class Generator:
             for session_id, commune, day, hour in batch:
                 weights = LAST_YEAR_STATES if day.year == last_year else OLD_STATES
                 states = rng.choices(
-                    list(weights), weights=list(weights.values()), k=OPINIONS_PER_SESSION
+                    list(weights), weights=list(weights.values()), k=self.opinions_per_session
                 )
                 commune_hamlets = hamlets.get(commune.pk, [])
                 parent = parent_ids[parents[commune.pk]]
@@ -797,7 +805,7 @@ class Generator:
         self.say("Analysed; done.")
 
 
-def generate(scale_name: str, *, stdout) -> None:
+def generate(scale_name: str, *, stdout, **options) -> None:
     if connection.vendor != "postgresql":
         raise ScaleError("generate_scale_data writes with COPY: it needs PostgreSQL.")
     there = generated_scale()
@@ -809,4 +817,4 @@ def generate(scale_name: str, *, stdout) -> None:
             f"This database already holds generated data ({there}); use a fresh database for "
             f"the {scale_name} scale."
         )
-    Generator(SCALES[scale_name], stdout=stdout).run()
+    Generator(SCALES[scale_name], stdout=stdout, **options).run()

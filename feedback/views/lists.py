@@ -1,6 +1,5 @@
 """The opinion list with its filters and search, and the same list as an Excel file."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import allow
 from config.exports import XLSX, attachment, export_or_back
+from config.pagination import CappedPaginator
 
 from ..access import READERS
 from ..exports import MAX_EXPORT_ROWS, opinion_dataset
@@ -32,10 +32,12 @@ def opinion_list(request):
         # The errors show next to the fields; a wrong filter must not look like "everything".
         opinions = Opinion.objects.none()
     if opinion_filter.is_urgent:
-        opinions = opinions.by_urgency()
+        # Every row waits for an agency: by deadline is overdue first, then the most urgent.
+        opinions = opinions.order_by("deadline", "pk")
     else:
         opinions = opinions.order_by("-session__starts_at", "-pk")
-    page = Paginator(opinions.for_list(), OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(opinions.for_list(), OPINIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     for opinion in page.object_list:
         opinion.days_overdue = (today - opinion.deadline).days if opinion.is_overdue else None

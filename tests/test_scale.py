@@ -1,0 +1,178 @@
+"""Lists that stay fast with millions of opinions, and the data generator the benchmark uses."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from communes.models import AdministrativeUnit, Agency, UnitKind, UnitLevel
+from config.pagination import CappedPaginator
+from dialogues.models import Session, SessionStatus
+from feedback.models import Opinion, OpinionEvent, OpinionStatus
+from reports.scale import SCALES, YEARS, Generator, generated_scale
+
+from .factories import district, make_opinion, make_plan, make_session, unit
+
+LIST_URL = "/opinions/"
+
+
+@pytest.fixture
+def opinions(demo):
+    plan = make_plan()
+    session = make_session(plan=plan, host=unit("Dũng Nghĩa"), status=SessionStatus.HELD)
+    return [make_opinion(session=session, content=f"Ý kiến số {n} về đường") for n in range(7)]
+
+
+def test_a_list_past_the_count_cap_says_more_than_and_still_pages_in_order(
+    board_staff, opinions, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    monkeypatch.setattr("feedback.views.lists.OPINIONS_PER_PAGE", 2)
+    first = board_staff.get(LIST_URL)
+    assert "Số ý kiến tìm thấy: hơn 5" in first.text
+    assert "trong số hơn 5" in first.text
+    shown = [o.pk for o in first.context["page"].object_list]
+    second = board_staff.get(LIST_URL, {"page": 2})
+    shown += [o.pk for o in second.context["page"].object_list]
+    newest_first = sorted((o.pk for o in opinions), reverse=True)
+    assert shown == newest_first[:4]
+
+
+def test_a_list_under_the_cap_gives_the_exact_count(board_staff, opinions):
+    response = board_staff.get(LIST_URL, {"q": "duong"})
+    assert "Số ý kiến tìm thấy: 7" in response.text
+    assert "hơn" not in response.text.split("Số ý kiến tìm thấy")[1][:20]
+
+
+def test_the_unit_filter_offers_provinces_to_those_who_see_everything_yet_takes_any_unit(
+    administrator, opinions
+):
+    page = administrator.get(LIST_URL)
+    options = page.context["filter"].form.fields["unit"].widget.choices
+    offered = {label for _, label in options[1:]}
+    assert offered == {str(AdministrativeUnit.objects.get(code="34"))}
+    dung_nghia = unit("Dũng Nghĩa")
+    filtered = administrator.get(LIST_URL, {"unit": dung_nghia.pk})
+    assert filtered.context["page"].paginator.count == 7
+    assert f'<option value="{dung_nghia.pk}" selected>Xã Dũng Nghĩa</option>' in filtered.text
+
+
+def test_the_unit_filter_offers_the_district_and_its_communes_to_board_staff(board_staff, demo):
+    options = board_staff.get(LIST_URL).context["filter"].form.fields["unit"].widget.choices
+    assert len(options) == 1 + 31  # "all units", the district and its 30 communes
+
+
+def test_the_agency_filter_offers_only_agencies_the_users_opinions_can_go_to(officer, demo):
+    elsewhere = AdministrativeUnit.objects.add_child(
+        AdministrativeUnit.objects.get(code="34"),
+        create_kwargs={"name": "Kiến Xương", "kind": UnitKind.DISTRICT, "code": "34099"},
+    )
+    Agency.objects.create(name="Phòng Tài nguyên và Môi trường huyện Kiến Xương", unit=elsewhere)
+    response = officer.get(LIST_URL)
+    offered = [label for _, label in response.context["filter"].form.fields["agency"].choices]
+    assert "Phòng Tài nguyên và Môi trường huyện Vũ Thư" in offered
+    assert "Phòng Tài nguyên và Môi trường huyện Kiến Xương" not in offered
+
+
+def test_the_fast_select_renders_as_djangos_select(board_staff, demo):
+    from django import forms
+
+    from config.widgets import FastSelect
+
+    choices = [("", "Tất cả"), (1, "Xã <Dũng> Nghĩa"), ("Nhóm", [(2, "A & B")])]
+    ours = FastSelect(choices=choices, attrs={"class": "form-select"})
+    django = forms.Select(choices=choices, attrs={"class": "form-select"})
+    for value in ("", "1", "2"):
+        expected = "".join(django.render("unit", value).split())
+        assert "".join(ours.render("unit", value).split()) == expected
+
+
+# --- PostgreSQL: the indexes and the generator ---------------------------------------------
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="trigram index and COPY exist only on PostgreSQL"
+)
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_search_without_diacritics_can_be_served_by_the_trigram_index(opinions):
+    query = Opinion.objects.search("duong so").order_by()
+    with connection.cursor() as cursor:
+        # A handful of rows is cheaper to scan; forbid it to see whether the index serves.
+        cursor.execute("SET enable_seqscan = off")
+        plan = query.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "feedback_opinion_search_trgm" in plan, plan
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_unit_paths_have_statistics_fine_enough_for_a_district(demo):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = "
+            "'communes_administrativeunit'::regclass AND attname = 'path'"
+        )
+        assert cursor.fetchone()[0] == 10000
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_generate_scale_data_builds_the_province_as_the_issue_describes(db):
+    call_command("load_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    # The province's shape at full size; 2 opinions a session instead of 40 to stay quick.
+    Generator(SCALES["province"], stdout=out, opinions_per_session=2).run()
+    communes = AdministrativeUnit.objects.at_level(UnitLevel.COMMUNE)
+    assert communes.count() == 260
+    assert AdministrativeUnit.objects.find_problems() == ([], [], [], [], [])
+    province = AdministrativeUnit.objects.get(code="34")
+    assert AdministrativeUnit.objects.get_descendant_count(province) == 8 + 260
+    years = [timezone.localdate().year - back for back in range(1, YEARS + 1)]
+    for year in years:
+        # Four sessions a year in every commune.
+        assert Session.objects.filter(starts_at__year=year).count() == 260 * 4
+    generated = Opinion.objects.filter(session__starts_at__year__in=years)
+    assert generated.count() == 260 * YEARS * 4 * 2
+    # Stored as the app stores them: folded text, a timeline, the fields each status needs.
+    for opinion in generated.select_related("hamlet", "field").order_by("?")[:200]:
+        assert opinion.search_text == opinion.folded_text()
+        assert opinion.events.exists()
+        if opinion.status in (OpinionStatus.FORWARDED, OpinionStatus.RESOLVED):
+            assert opinion.agency is not None and opinion.deadline is not None
+        if opinion.status == OpinionStatus.ANSWERED:
+            assert opinion.session_answer and opinion.closed_at
+    assert OpinionEvent.objects.filter(opinion__in=generated).count() > generated.count()
+    # The provincial board's user sees the whole province; new rows get new ids.
+    staff = User.objects.get(username="bandanvantinh")
+    assert Opinion.objects.visible_to(staff).count() == Opinion.objects.count()
+    last_generated = Opinion.objects.order_by("-pk").first().pk
+    session = Session.objects.filter(starts_at__year=years[0]).first()
+    assert make_opinion(session=session).pk > last_generated
+    assert generated_scale() == "province"
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_generate_scale_data_is_left_alone_when_there_and_refused_over_another_scale(db):
+    out = io.StringIO()
+    call_command("load_demo", stdout=io.StringIO())
+    Generator(SCALES["district"], stdout=out, opinions_per_session=1).run()
+    before = Opinion.objects.count()
+    call_command("generate_scale_data", "--scale", "district", stdout=out)
+    assert "already holds the district scale" in out.getvalue()
+    assert Opinion.objects.count() == before
+    with pytest.raises(CommandError, match="use a fresh database"):
+        call_command("generate_scale_data", "--scale", "province", stdout=out)
+    assert AdministrativeUnit.objects.get_children_count(district()) == 30
+
+
+def test_generate_scale_data_refuses_sqlite_with_a_clear_message(db):
+    if connection.vendor == "postgresql":
+        pytest.skip("the refusal is for SQLite")
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("generate_scale_data", "--scale", "district", stdout=io.StringIO())
