@@ -1,9 +1,11 @@
 """One demo user per role (see README). Idempotent: existing users are reset to these values."""
 
-from communes.demo import DEMO_PASSWORD
+from communes.demo import DEMO_PASSWORD, DISTRICT
 from communes.models import AdministrativeUnit, Agency
 
 from .models import Role, User
+
+DISTRICT_CODE = DISTRICT[1]
 
 DEMO_USERS = [
     # username, full name, role, unit code, agency short name
@@ -22,7 +24,12 @@ def load(stdout=None):
         user.first_name, user.last_name = first, last
         user.role = role
         user.unit = AdministrativeUnit.objects.get(code=unit_code) if unit_code else None
-        user.agency = Agency.objects.get(short_name=agency_short) if agency_short else None
+        # The district's agency: other districts' agencies (in data at scale) share short names.
+        user.agency = (
+            Agency.objects.get(short_name=agency_short, unit__code=DISTRICT_CODE)
+            if agency_short
+            else None
+        )
         user.is_superuser = role == Role.ADMINISTRATOR
         user.is_active = True
         user.email = f"{username}@example.invalid"

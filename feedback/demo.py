@@ -89,7 +89,8 @@ class _Builder:
     def __init__(self, rng, holidays, today):
         self.rng, self.holidays, self.today = rng, holidays, today
         self.fields = {f.name: f for f in Field.objects.all()}
-        self.agencies = {a.short_name: a for a in Agency.objects.all()}
+        # Vũ Thư's agencies: other districts' (in data at scale) share their short names.
+        self.agencies = {a.short_name: a for a in Agency.objects.filter(unit__code="344")}
         self.weights = [weight for _, weight, _, _ in FIELDS]
         self.staff = User.objects.filter(username="bandanvan").first()
         self.officers = {u.unit_id: u for u in User.objects.filter(role="commune_officer")}

@@ -154,6 +154,9 @@ def test_generate_scale_data_builds_the_province_as_the_issue_describes(db):
     session = Session.objects.filter(starts_at__year=years[0]).first()
     assert make_opinion(session=session).pk > last_generated
     assert generated_scale() == "province"
+    # The demo loads again over it: the demo's responder keeps Vũ Thư's agency.
+    call_command("load_demo", stdout=io.StringIO())
+    assert User.objects.get(username="tnmt").agency.unit == district()
 
 
 @pytest.mark.postgres
