@@ -23,3 +23,29 @@ def plausible_date(value):
 
 class PlausibleDateField(forms.DateField):
     default_validators = [plausible_date]
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of the day, in the current (Vietnam's) time zone."""
+    from django.utils import timezone
+
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone()
+    )
+
+
+def on_or_after(field: str, day: datetime.date):
+    """`field` (a date and time) on the day or later, as a range an index can serve.
+
+    The same rows as `field__date__gte=day`, which converts every row's time to a date first.
+    """
+    from django.db.models import Q
+
+    return Q(**{f"{field}__gte": day_start(day)})
+
+
+def on_or_before(field: str, day: datetime.date):
+    """`field` on the day or earlier: before the next midnight."""
+    from django.db.models import Q
+
+    return Q(**{f"{field}__lt": day_start(day + datetime.timedelta(days=1))})

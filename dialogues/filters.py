@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, UnitLevel
 from communes.scope import unit_filter_choices
+from config.dates import on_or_after, on_or_before
 from config.widgets import FastSelect
 
 from .models import Plan, Session, SessionStatus
@@ -37,14 +38,14 @@ class SessionFilter(django_filters.FilterSet):
     start = django_filters.DateFilter(
         label=_("From"),
         field_name="starts_at",
-        lookup_expr="date__gte",
+        method="filter_on_or_after",
         widget=DATE_WIDGET,
         error_messages=DATE_ERRORS,
     )
     end = django_filters.DateFilter(
         label=_("To"),
         field_name="starts_at",
-        lookup_expr="date__lte",
+        method="filter_on_or_before",
         widget=DATE_WIDGET,
         error_messages=DATE_ERRORS,
     )
@@ -68,3 +69,9 @@ class SessionFilter(django_filters.FilterSet):
     def filter_unit(self, queryset, name, unit):
         """Sessions hosted by the unit or any unit below it."""
         return queryset.filter(host_unit__path__startswith=unit.path)
+
+    def filter_on_or_after(self, queryset, name, day):
+        return queryset.filter(on_or_after(name, day))
+
+    def filter_on_or_before(self, queryset, name, day):
+        return queryset.filter(on_or_before(name, day))

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 from communes.scope import ScopedQuerySet
+from config.dates import on_or_after, on_or_before
 
 from .documents import validate_document_number
 
@@ -205,7 +206,7 @@ class SessionQuerySet(ScopedQuerySet):
 
     def starting_between(self, start: datetime.date, end: datetime.date):
         """Sessions that start on a day from start to end, both included, in Vietnam's time."""
-        return self.filter(starts_at__date__gte=start, starts_at__date__lte=end)
+        return self.filter(on_or_after("starts_at", start), on_or_before("starts_at", end))
 
     def upcoming(self):
         return self.filter(

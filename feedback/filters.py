@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Agency
 from communes.scope import unit_filter_choices
+from config.dates import on_or_after, on_or_before
 from config.widgets import FastSelect
 from dialogues.models import Session
 
@@ -81,14 +82,14 @@ class OpinionFilter(django_filters.FilterSet):
     start = django_filters.DateFilter(
         label=_("Sessions from"),
         field_name="session__starts_at",
-        lookup_expr="date__gte",
+        method="filter_on_or_after",
         widget=DATE_WIDGET,
         error_messages=DATE_ERRORS,
     )
     end = django_filters.DateFilter(
         label=_("Sessions to"),
         field_name="session__starts_at",
-        lookup_expr="date__lte",
+        method="filter_on_or_before",
         widget=DATE_WIDGET,
         error_messages=DATE_ERRORS,
     )
@@ -136,3 +137,9 @@ class OpinionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset
+
+    def filter_on_or_after(self, queryset, name, day):
+        return queryset.filter(on_or_after(name, day))
+
+    def filter_on_or_before(self, queryset, name, day):
+        return queryset.filter(on_or_before(name, day))

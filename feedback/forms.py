@@ -90,9 +90,11 @@ class BaseOpinionRowFormSet(forms.BaseFormSet):
 
 
 MAX_ROWS = 200
+# absolute_max: a tampered TOTAL_FORMS of a million builds at most MAX_ROWS forms, not 1,200.
 OpinionRowFormSet = forms.formset_factory(
-    OpinionRowForm, formset=BaseOpinionRowFormSet, extra=5, max_num=MAX_ROWS, validate_max=True
-)
+    OpinionRowForm, formset=BaseOpinionRowFormSet, extra=5, max_num=MAX_ROWS, validate_max=True,
+    absolute_max=MAX_ROWS,
+)  # fmt: skip
 
 
 class AnswerForm(forms.Form):

@@ -227,6 +227,14 @@ class Opinion(models.Model):
                 condition=Q(status__in=AWAITING_AGENCY),
                 name="opinion_awaiting_deadline",
             ),
+            # The same within a scope (a province's units): counted without reading the rows.
+            models.Index(
+                fields=["unit", "deadline"],
+                condition=Q(status__in=AWAITING_AGENCY),
+                name="opinion_awaiting_unit",
+            ),
+            # A scope filtered by field, joined to its sessions' dates: read from the index alone.
+            models.Index(fields=["unit", "field", "session"], name="opinion_unit_field_session"),
         ]
 
     def __str__(self):

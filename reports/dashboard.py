@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from config.pagination import first_rows
 from dialogues.coverage import plan_coverage
 from dialogues.models import Plan, Session
 from feedback.models import Opinion
@@ -24,9 +25,11 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
         due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)),
     )
     context = {
-        "overdue": opinions.overdue(today).for_list().order_by("deadline", "pk")[:10],
+        "overdue": first_rows(opinions.overdue(today).for_list().order_by("deadline", "pk"), 10),
         "overdue_count": counts["overdue"],
-        "due_soon": opinions.due_within(3, today).for_list().order_by("deadline", "pk")[:10],
+        "due_soon": first_rows(
+            opinions.due_within(3, today).for_list().order_by("deadline", "pk"), 10
+        ),
         "due_soon_count": counts["due_soon"],
     }
     if user.unit_id is None or user.role == "agency_responder":

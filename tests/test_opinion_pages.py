@@ -187,3 +187,12 @@ def test_home_page_counts_overdue_opinions_in_scope(officer, outsider, held):
     make_opinion(session=held, outcome="forwarded", deadline=datetime.date(2019, 6, 1))
     assert officer.get("/").context["overdue_count"] == 1
     assert outsider.get("/").context["overdue_count"] == 0
+
+
+def test_a_tampered_row_count_builds_at_most_the_row_limit_and_saves_nothing(officer, held):
+    post = formset_post({"content": "Đường liên thôn xuống cấp"}, total=1_000_000)
+    response = officer.post(f"/sessions/{held.pk}/opinions/", post)
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) <= 200
+    assert response.context["formset"].non_form_errors()
+    assert not Opinion.objects.filter(session=held).exists()

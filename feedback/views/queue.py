@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.access import allow
+from config.pagination import LateRowPaginator, first_rows
 
 from ..access import QUEUE_USERS
 from ..models import Opinion
@@ -22,13 +22,15 @@ def agency_queue(request):
     today = timezone.localdate()
     mine = Opinion.objects.visible_to(request.user)
     waiting = mine.awaiting_agency().for_list().by_urgency(today)
-    page = Paginator(waiting, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = LateRowPaginator(waiting, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
     since = timezone.now() - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
     context = {
         "page": page,
         "today": today,
         "overdue_count": mine.overdue(today).count(),
         "due_soon_count": mine.due_within(3, today).count(),
-        "recently_closed": mine.filter(closed_at__gte=since).for_list().order_by("-closed_at")[:10],
+        "recently_closed": first_rows(
+            mine.filter(closed_at__gte=since).for_list().order_by("-closed_at", "-pk"), 10
+        ),
     }
     return render(request, "feedback/agency_queue.html", context)
