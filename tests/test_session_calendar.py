@@ -243,3 +243,17 @@ def test_the_calendar_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = board_staff.get(URL, {"month": "2019-05", "level": "commune"})
     assert response.context["session_count"] == before.context["session_count"] + 40
+
+
+def test_a_busy_day_shows_four_sessions_and_links_to_the_rest_in_the_list(board_staff, plan):
+    communes = ["Dũng Nghĩa", "Bách Thuận", "Hòa Bình", "Minh Khai", "Song An", "Tân Lập"]
+    for hour, name in enumerate(communes, start=7):
+        make_session(plan=plan, host=unit(name), day="15/05/2019", hours=(hour, hour + 1))
+    response = board_staff.get(URL, {"month": "2019-05"})
+    shown = day_sessions(response, datetime.date(2019, 5, 15))
+    assert [s.host_unit.name for s in shown] == communes[:4]
+    assert response.context["session_count"] == 6
+    assert "và 2 hội nghị khác trong ngày" in response.text
+    rest = next(link for link in links(response) if "start=15%2F05%2F2019" in link)
+    listed = board_staff.get(rest)
+    assert listed.context["page"].paginator.count == 6

@@ -25,6 +25,8 @@ MONTH_PARAM = re.compile(r"(\d{4})-(\d{1,2})")
 YEARS = range(1900, 2101)
 # The month replaces the list's date range; the other list filters apply as they are.
 CALENDAR_FILTERS = ("unit", "level", "status", "plan")
+# A day shows this many sessions and links to the rest: a province has hundreds on some days.
+SESSIONS_PER_DAY = 4
 
 
 @dataclass
@@ -33,6 +35,11 @@ class Day:
     in_month: bool
     is_today: bool
     sessions: list = field(default_factory=list)
+    more: int = 0  # sessions of the day not shown, in the session list
+
+    @property
+    def list_date(self):
+        return f"{self.date:%d/%m/%Y}"
 
     @property
     def weekday_name(self):
@@ -124,7 +131,8 @@ def session_calendar(request):
                 date=day,
                 in_month=day.month == first.month,
                 is_today=day == today,
-                sessions=by_day.get(day, []),
+                sessions=by_day.get(day, [])[:SESSIONS_PER_DAY],
+                more=max(0, len(by_day.get(day, [])) - SESSIONS_PER_DAY),
             )
             for day in week
         ]
