@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load filter_fields %}: the list pages' filter bars (see config/filter_fields.py).
+            "libraries": {"filter_fields": "config.filter_fields"},
         },
     },
 ]

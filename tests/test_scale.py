@@ -179,3 +179,25 @@ def test_generate_scale_data_refuses_sqlite_with_a_clear_message(db):
         pytest.skip("the refusal is for SQLite")
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         call_command("generate_scale_data", "--scale", "district", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"q": "x", "start": "99/99/2019", "session": "abc", "overdue": "on", "field": "1"}],
+)
+def test_filter_fields_are_written_as_crispy_writes_them(board_staff, demo, data):
+    import re
+
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from config.filter_fields import as_filter_field
+    from feedback.filters import OpinionFilter
+
+    def squeezed(html):
+        return re.sub(r"\s+", "", str(html))
+
+    user = User.objects.get(username="bandanvan")
+    form = OpinionFilter(data or None, user=user).form
+    form.is_valid()
+    for name in form.fields:
+        assert squeezed(as_filter_field(form[name])) == squeezed(as_crispy_field(form[name])), name
