@@ -201,3 +201,11 @@ def test_filter_fields_are_written_as_crispy_writes_them(board_staff, demo, data
     form.is_valid()
     for name in form.fields:
         assert squeezed(as_filter_field(form[name])) == squeezed(as_crispy_field(form[name])), name
+
+
+def test_the_capped_count_reads_with_vietnamese_thousands(board_staff, opinions, monkeypatch):
+    # As if 10,001 matched: the count stops there.
+    monkeypatch.setattr(CappedPaginator, "count", property(lambda self: self.cap + 1))
+    response = board_staff.get(LIST_URL)
+    assert "Số ý kiến tìm thấy: hơn 10.000 (thu hẹp bộ lọc để đếm chính xác)" in response.text
+    assert "trong số hơn 10.000" in response.text
