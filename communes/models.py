@@ -68,6 +68,11 @@ PARTY_COMMITTEE = {
 }
 
 
+def kinds_at_level(level) -> list[str]:
+    """The unit kinds of a tier: for the commune level, communes, wards, towns, special zones."""
+    return [kind for kind, lvl in LEVEL_OF_KIND.items() if lvl == level]
+
+
 class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     unit_lookup = ""
 
@@ -75,8 +80,7 @@ class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
         return self.filter(is_active=True)
 
     def at_level(self, level):
-        kinds = [kind for kind, lvl in LEVEL_OF_KIND.items() if lvl == level]
-        return self.filter(kind__in=kinds)
+        return self.filter(kind__in=kinds_at_level(level))
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):

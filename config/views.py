@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import EVERY_ROLE, allow
-from communes.models import LEVEL_OF_KIND, AdministrativeUnit, UnitLevel
+from communes.models import AdministrativeUnit, UnitLevel, kinds_at_level
 from reports.dashboard import dashboard
 
 logger = logging.getLogger(__name__)
@@ -63,11 +63,11 @@ def ping(request):
 def home(request):
     user = request.user
     today = timezone.localdate()
-    communes = [kind for kind, level in LEVEL_OF_KIND.items() if level == UnitLevel.COMMUNE]
+    communes = Q(kind__in=kinds_at_level(UnitLevel.COMMUNE))
     counts = (
         AdministrativeUnit.objects.visible_to(user)
         .active()
-        .aggregate(units=Count("pk"), communes=Count("pk", filter=Q(kind__in=communes)))
+        .aggregate(units=Count("pk"), communes=Count("pk", filter=communes))
     )
     context = {
         "today": today,

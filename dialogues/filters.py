@@ -5,8 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, UnitLevel
-from communes.scope import unit_filter_choices
-from config.dates import on_or_after, on_or_before
+from config.filters import ListFilterMixin
 from config.widgets import FastSelect
 
 from .models import Plan, Session, SessionStatus
@@ -15,7 +14,7 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(ListFilterMixin, django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"),
         queryset=AdministrativeUnit.objects.none(),
@@ -59,19 +58,8 @@ class SessionFilter(django_filters.FilterSet):
         super().__init__(data, *args, queryset=Session.objects.visible_to(user), **kwargs)
         self.filters["unit"].queryset = AdministrativeUnit.objects.visible_to(user).active()
         self.filters["plan"].queryset = Plan.objects.visible_to(user)
-        # The list offers a few hundred units at most; any unit in scope is accepted.
-        self.form.fields["unit"].widget.choices = unit_filter_choices(
-            user,
-            empty_label=self.filters["unit"].extra["empty_label"],
-            selected=self.data.get("unit") if self.is_bound else None,
-        )
+        self.offer_units(user)
 
     def filter_unit(self, queryset, name, unit):
         """Sessions hosted by the unit or any unit below it."""
         return queryset.filter(host_unit__path__startswith=unit.path)
-
-    def filter_on_or_after(self, queryset, name, day):
-        return queryset.filter(on_or_after(name, day))
-
-    def filter_on_or_before(self, queryset, name, day):
-        return queryset.filter(on_or_before(name, day))

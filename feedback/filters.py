@@ -6,8 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Agency
-from communes.scope import unit_filter_choices
-from config.dates import on_or_after, on_or_before
+from config.filters import ListFilterMixin
 from config.widgets import FastSelect
 from dialogues.models import Session
 
@@ -38,7 +37,7 @@ class OpinionFilterForm(forms.Form):
         return data
 
 
-class OpinionFilter(django_filters.FilterSet):
+class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -113,12 +112,7 @@ class OpinionFilter(django_filters.FilterSet):
             Q(pk__in=Session.objects.visible_to(user).values("pk"))
             | Q(pk__in=Opinion.objects.visible_to(user).values("session_id"))
         )
-        # The list offers a few hundred units at most; any unit in scope is accepted.
-        self.form.fields["unit"].widget.choices = unit_filter_choices(
-            user,
-            empty_label=self.filters["unit"].extra["empty_label"],
-            selected=self.data.get("unit") if self.is_bound else None,
-        )
+        self.offer_units(user)
 
     @property
     def is_urgent(self) -> bool:
@@ -137,9 +131,3 @@ class OpinionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset
-
-    def filter_on_or_after(self, queryset, name, day):
-        return queryset.filter(on_or_after(name, day))
-
-    def filter_on_or_before(self, queryset, name, day):
-        return queryset.filter(on_or_before(name, day))

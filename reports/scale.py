@@ -328,6 +328,14 @@ class Generator:
             names.append((name, kind))
         return names
 
+    def _add_communes(self, parent, count: int, *, ward_share: float):
+        """`count` communes (some of them wards) under parent, coded after it: 3460001…"""
+        names = self._commune_names(count, ward_share=ward_share)
+        return self._add_children(
+            parent,
+            [(name, kind, f"{parent.code}{i:04d}") for i, (name, kind) in enumerate(names, 1)],
+        )
+
     def build_units(self):
         province = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
         district = AdministrativeUnit.objects.get(code=DISTRICT_CODE)
@@ -344,15 +352,7 @@ class Generator:
             )
             new_units += districts
             for (_, _, count), unit in zip(OTHER_DISTRICTS, districts, strict=True):
-                communes = self._add_children(
-                    unit,
-                    [
-                        (n, k, f"{unit.code}{i:03d}")
-                        for i, (n, k) in enumerate(
-                            self._commune_names(count, ward_share=0.2), start=1
-                        )
-                    ],
-                )
+                communes = self._add_communes(unit, count, ward_share=0.2)
                 new_units += communes
                 planning.append((unit, communes))
         if self.scale.communes > self.scale.province_communes:
@@ -366,15 +366,7 @@ class Generator:
             new_units += provinces
             for index, unit in enumerate(provinces):
                 count = remaining // len(provinces) + (index < remaining % len(provinces))
-                communes = self._add_children(
-                    unit,
-                    [
-                        (n, k, f"{unit.code}{i:04d}")
-                        for i, (n, k) in enumerate(
-                            self._commune_names(count, ward_share=0.3), start=1
-                        )
-                    ],
-                )
+                communes = self._add_communes(unit, count, ward_share=0.3)
                 new_units += communes
                 planning.append((unit, communes))
         total = sum(len(communes) for _, communes in planning)
