@@ -63,8 +63,9 @@ def test_language_time_zone_and_formats():
 
 
 def manage(*args):
-    unset = {"DEBUG", "SECRET_KEY", "REDIS_URL", "DATABASE_URL", "EMAIL_URL"}
-    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    """manage.py with DEBUG off and no SECRET_KEY (DEBUG given: a local .env may turn it on)."""
+    unset = {"SECRET_KEY", "REDIS_URL", "DATABASE_URL", "EMAIL_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset} | {"DEBUG": "0"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
