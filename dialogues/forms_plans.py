@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.models import AdministrativeUnit, UnitLevel
+from config.concurrency import lock
 from config.dates import PlausibleDateField
+from config.history import history_count
 from config.uploads import validate_scan
 from feedback.text import fold
 
@@ -49,6 +51,10 @@ class DocumentNumberMixin:
 
 
 class PlanForm(DocumentNumberMixin, forms.ModelForm):
+    # How much history the plan had when the form was opened: a save by someone else in between
+    # stops this one (dialogues.views.plans.plan_update).
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Plan
         field_classes = dict.fromkeys(
@@ -92,6 +98,8 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
         _unit_field(self, "unit", units.filter(Q(is_active=True) | keep), top=user.unit)
         if not self.instance.pk:
             self.fields["unit"].initial = user.unit_id
+        else:
+            self.initial["seen"] = history_count(self.instance)
         documents = Document.objects.visible_to(user).select_related("doc_type")
         self.fields["documents"].queryset = documents
         self.fields["documents"].label_from_instance = lambda d: (
@@ -282,6 +290,7 @@ class TargetForm(TargetFieldsMixin, forms.Form):
     @transaction.atomic
     def save(self) -> tuple[PlanTarget, bool]:
         """The target, and whether it is new (an identical one only gets its number updated)."""
+        lock(self.plan)  # the plan's targets are written by one request at a time
         data = self.cleaned_data
         target, created = PlanTarget.objects.update_or_create(
             plan=self.plan,
@@ -338,6 +347,9 @@ class BulkTargetForm(TargetFieldsMixin, forms.Form):
     @transaction.atomic
     def save(self, *, by) -> tuple[int, int, int]:
         """Create or update one target per unit; returns (created, updated, unchanged)."""
+        # The plan's targets are written by one request at a time: two bulk saves at once would
+        # both see a unit without its target and the second would fail on the unique constraint.
+        lock(self.plan)
         data = self.cleaned_data
         key = {
             "plan": self.plan,

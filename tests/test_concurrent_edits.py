@@ -70,3 +70,37 @@ def test_the_second_of_two_answers_to_an_opinion_is_refused(demo):
     assert "Đã giải quyết" in response.text
     opinion = Opinion.objects.get(pk=opinion.pk)
     assert opinion.status == OpinionStatus.IN_PROGRESS and opinion.answer == ""
+
+
+def test_a_record_page_opened_earlier_cannot_overwrite_a_later_save(demo):
+    held = make_session(plan=make_plan(), host=unit("Dũng Nghĩa"), status=SessionStatus.HELD)
+    first, second = client_for("dungnghia"), client_for("bandanvan")
+    url = f"/sessions/{held.pk}/record/"
+    seen = first.get(url).context["seen"]
+    record = {"attendance_cadres": "12", "minutes_text": "Biên bản", "seen": seen}
+    assert second.post(url, {**record, "attendance_residents": "111"}).status_code == 302
+    response = first.post(url, {**record, "attendance_residents": "146"})
+    assert response.status_code == 200
+    assert Session.objects.get(pk=held.pk).attendance_residents == 111
+    assert 'value="146"' in response.text  # what this person typed is kept
+    assert "111" in response.text  # and what the other one saved is shown
+
+
+def test_a_plan_page_opened_earlier_cannot_overwrite_a_later_save(demo):
+    from dialogues.models import Plan
+
+    plan = make_plan()
+    editor = client_for("bandanvan")
+    url = f"/plans/{plan.pk}/edit/"
+    seen = editor.get(url).context["form"].initial["seen"]
+    form = {
+        "number": plan.number, "title": plan.title, "issuing_body": plan.issuing_body,
+        "issued_on": plan.issued_on.strftime("%d/%m/%Y"), "period_start": "01/01/2019",
+        "period_end": "31/12/2019", "unit": plan.unit_id, "seen": seen,
+    }  # fmt: skip
+    assert editor.post(url, {**form, "title": "Kế hoạch sửa lần một"}).status_code == 302
+    response = editor.post(url, {**form, "text": "Nội dung từ trang cũ"})
+    assert response.status_code == 200
+    assert Plan.objects.get(pk=plan.pk).title == "Kế hoạch sửa lần một"
+    assert "Nội dung từ trang cũ" in response.text
+    assert "Kế hoạch sửa lần một" in response.text

@@ -10,6 +10,7 @@ import os
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import allow
 from communes.models import AdministrativeUnit, UnitLevel
+from config.concurrency import changed_since, lock
+from config.history import history_count, history_entries
+from config.parsing import as_id
 
 from ..access import PLAN_EDITORS, READERS
 from ..forms_plans import (
@@ -202,12 +206,34 @@ def plan_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_update(request, pk):
     plan = _editable(request.user, plan_for(request.user, pk))
-    form = PlanForm(request.POST or None, request.FILES or None, instance=plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Plan %(number)s saved.") % {"number": plan.number})
-        return redirect(plan)
-    return render(request, "dialogues/plan_form.html", {"form": form, "plan": plan})
+    if request.method != "POST":
+        form = PlanForm(instance=plan, user=request.user)
+        return render(request, "dialogues/plan_form.html", {"form": form, "plan": plan})
+    context = {"plan": plan}
+    with transaction.atomic():
+        lock(plan)  # a second save waits here, then sees the first one's history
+        seen, current = request.POST.get("seen", ""), history_count(plan)
+        if changed_since(seen, current):
+            # Someone saved the plan after this user opened it: keep their input, save nothing.
+            data = request.POST.copy()
+            data["seen"] = str(current)  # saving again after reading the changes goes through
+            form = PlanForm(data, request.FILES, instance=plan, user=request.user)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this plan after you opened it, so your changes were not "
+                    "saved. Check what they changed below, then save again."
+                ),
+            )
+            context["conflict"] = history_entries(plan, since=as_id(seen))
+        else:
+            form = PlanForm(request.POST, request.FILES, instance=plan, user=request.user)
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("Plan %(number)s saved.") % {"number": plan.number})
+                return redirect(plan)
+    return render(request, "dialogues/plan_form.html", {**context, "form": form})
 
 
 @allow(*READERS)

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
+from config.concurrency import changed_since, lock
 from config.history import history_count, history_entries
 from config.parsing import as_id
 from feedback.models import Opinion
@@ -104,14 +106,16 @@ def session_update(request, pk):
         return redirect(session)
     host = session.host_unit
     if request.method == "POST":
-        seen, current = request.POST.get("seen", ""), history_count(session)
-        if as_id(seen) is not None and as_id(seen) != current:
-            return _refuse_stale(request, session, host, seen=as_id(seen), current=current)
-        form = SessionForm(request.POST, instance=session, user=request.user, host=host)
-        if form.is_valid():
-            session = form.save()
-            _saved_messages(request, form, _("The session has been saved."))
-            return redirect(session)
+        with transaction.atomic():
+            lock(session)  # a second save waits here, then sees the first one's history
+            seen, current = request.POST.get("seen", ""), history_count(session)
+            if changed_since(seen, current):
+                return _refuse_stale(request, session, host, seen=as_id(seen), current=current)
+            form = SessionForm(request.POST, instance=session, user=request.user, host=host)
+            if form.is_valid():
+                session = form.save()
+                _saved_messages(request, form, _("The session has been saved."))
+                return redirect(session)
     else:
         form = SessionForm(instance=session, user=request.user, host=host)
     return render(
@@ -126,13 +130,7 @@ def _refuse_stale(request, session, host, *, seen, current):
     data["seen"] = str(current)  # saving again after reading the changes goes through
     form = SessionForm(data, instance=session, user=request.user, host=host)
     form.is_valid()
-    form.add_error(
-        None,
-        _(
-            "Someone else saved this session after you opened it, so your changes were not "
-            "saved. Check what they changed below, then save again."
-        ),
-    )
+    form.add_error(None, _stale_message())
     context = {"form": form, "host": host, "session": session,
                "conflict": history_entries(session, since=seen)}  # fmt: skip
     return render(request, "dialogues/session_form.html", context)
@@ -159,18 +157,38 @@ def _saved_messages(request, form, text):
 
 
 def _transition_page(request, pk, *, form_class, template, perform, success, initial=None):
-    """Show a small form for a status change, and apply it through the service on POST."""
+    """Show a small form for a status change, and apply it through the service on POST.
+
+    The page carries how much history the session had when it was opened (`seen`): if someone
+    saved the session since, nothing is saved and the page shows what they changed.
+    """
     session = session_for(request.user, pk)
     form = form_class(request.POST or None, request.FILES or None, initial=initial or {})
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(session, form.cleaned_data)
-        except ValidationError as error:
-            _attach_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(session)
-    return render(request, template, {"form": form, "session": session})
+    context = {"form": form, "session": session}
+    if request.method == "POST":
+        with transaction.atomic():
+            lock(session)  # a second save waits here, then checks the first one's result
+            seen, current = request.POST.get("seen", ""), history_count(session)
+            if changed_since(seen, current):
+                form.is_valid()
+                form.add_error(None, _stale_message())
+                context["conflict"] = history_entries(session, since=as_id(seen))
+            elif form.is_valid():
+                try:
+                    perform(session, form.cleaned_data)
+                except ValidationError as error:
+                    _attach_errors(form, error)
+                else:
+                    messages.success(request, success)
+                    return redirect(session)
+    return render(request, template, {**context, "seen": history_count(session)})
+
+
+def _stale_message():
+    return _(
+        "Someone else saved this session after you opened it, so your changes were not "
+        "saved. Check what they changed below, then save again."
+    )
 
 
 def _attach_errors(form, error):
@@ -244,7 +262,8 @@ def session_cancel(request, pk):
 def session_reschedule(request, pk):
     session = session_for(request.user, pk)
     try:
-        services.session_reschedule(session=session, by=request.user)
+        with transaction.atomic():
+            services.session_reschedule(session=lock(session), by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import allow
+from config.concurrency import changed_since, lock
 from config.parsing import as_id
 
 from ..access import DETAIL_READERS, HANDLERS, RECORDERS, ROUTERS
@@ -42,37 +44,49 @@ def opinion_detail(request, pk):
 
 
 def _action(request, pk, *, form_class, title, perform, success, initial=None):
-    """A small form for one change; the model method checks the workflow and says what is wrong."""
+    """A small form for one change; the model method checks the workflow and says what is wrong.
+
+    Every action passes here: on POST the opinion's row is locked for the transaction that checks
+    and writes, so of two actions at the same instant the second waits, then finds the first one's
+    timeline entry (or the new status) and is told, with what it typed kept on the page.
+    """
     opinion = opinion_for(request.user, pk)
     form = form_class(request.POST or None, initial=initial or {})
-    events = opinion.events.count()
-    seen = request.POST.get("seen", "")
-    if request.method == "POST" and as_id(seen) is not None and as_id(seen) != events:
-        # Someone else acted on the opinion after this user opened the form: nothing is saved.
-        form.is_valid()
-        form.add_error(
-            None,
-            _(
-                "Someone else changed this opinion after you opened this page, so nothing was "
-                "saved. Check what they did below, then decide again."
-            ),
-        )
-        context = {"form": form, "opinion": opinion, "title": title, "seen": events,
-                   "conflict": opinion.events.select_related("by")[as_id(seen):]}  # fmt: skip
-        return render(request, "feedback/opinion_action.html", context)
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(opinion, form.cleaned_data)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+    if request.method != "POST":
+        return _action_page(request, opinion, form, title)
+    with transaction.atomic():
+        lock(opinion)
+        seen, events = request.POST.get("seen", ""), opinion.events.count()
+        if changed_since(seen, events):
+            # Someone else acted on the opinion after this user opened the form: nothing is saved.
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this opinion after you opened this page, so nothing "
+                    "was saved. Check what they did below, then decide again."
+                ),
+            )
+            conflict = opinion.events.select_related("by")[as_id(seen) :]
+            return _action_page(request, opinion, form, title, conflict=conflict)
+        if form.is_valid():
+            try:
+                perform(opinion, form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
             else:
-                form.add_error(None, error)
-        else:
-            messages.success(request, success)
-            return redirect(opinion)
-    context = {"form": form, "opinion": opinion, "title": title, "seen": events}
+                messages.success(request, success)
+                return redirect(opinion)
+    return _action_page(request, opinion, form, title)
+
+
+def _action_page(request, opinion, form, title, *, conflict=None):
+    context = {"form": form, "opinion": opinion, "title": title, "conflict": conflict,
+               "seen": opinion.events.count()}  # fmt: skip
     return render(request, "feedback/opinion_action.html", context)
 
 
