@@ -4,13 +4,20 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from .text import exportable
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """Text a spreadsheet will show as typed, never evaluate: `=HYPERLINK(…)` stays text."""
+    """Text a spreadsheet will show as typed, never evaluate: `=HYPERLINK(…)` stays text.
+
+    Characters a spreadsheet cannot hold (control characters, stored before forms refused
+    them) are dropped, so one row cannot break the export for everybody.
+    """
+    value = exportable(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

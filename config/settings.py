@@ -32,6 +32,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First, so that its ready() runs before any other app imports its forms.
+    "config.apps.ProjectConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -177,25 +179,36 @@ OPINION_ANSWER_DAYS = env.int("OPINION_ANSWER_DAYS", default=15)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Redis: when REDIS_URL is set it is Celery's broker and result backend and the cache;
-# without it tasks run eagerly in the web process and the cache is local memory.
+# Redis: when REDIS_URL is set it is Celery's broker and the cache; without it tasks run eagerly
+# in the web process and the cache is local memory. There is no result backend: the app never
+# reads a task's result (the report row says how it went).
 REDIS_URL = env.str("REDIS_URL", default="")
+# A request that queues a task or reads the cache waits at most this long for Redis (seconds):
+# with Redis down or hung the request still answers, and the row left waiting is queued later.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="tiepxuc"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
         }
     }
 else:
     CELERY_BROKER_URL = "memory://"
-    CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing tries once, briefly: no retry loop holds a request while the broker is away.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
@@ -205,24 +218,32 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# A province's quarterly report takes about 30 s (docs/benchmarks.md); past the limit the render
+# is stopped and the report is tried again later, then reported as failed.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=80)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 # WeasyPrint keeps memory: a worker process is replaced once it holds this much (KiB) or after
 # this many tasks.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
-# An unacknowledged task comes back after this long if its worker vanished without a word.
+# An unacknowledged task comes back after this long if its worker vanished without a word
+# (longer than a task may run, CELERY_TASK_TIME_LIMIT). Connecting and each command wait at most
+# REDIS_TIMEOUT, once, so that queueing never holds a request.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=100),
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    # Connecting is tried once (no retry loop with pauses); the worker has its own, endless one.
+    "max_retries": 0,
 }
 # Autodiscovery only reads tasks.py; the reminders live in their own module.
 CELERY_IMPORTS = ["reports.tasks_reminders"]
 # Crontab times are Vietnam's (CELERY_TIMEZONE). Every job is safe to run again: nothing is sent
 # twice and a report already made is left alone.
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-reports": {"task": "reports.requeue_stuck_reports", "schedule": 300.0},
+    "requeue-stuck-reports": {"task": "reports.requeue_stuck_reports", "schedule": 20.0},
     "remind-upcoming-sessions": {
         "task": "reports.remind_upcoming_sessions",
         # Hourly in office hours, so a session scheduled at short notice is caught the same day.
@@ -234,8 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8),
     },
 }
-# A report still waiting after this many minutes is sent to the queue again.
-REPORT_REQUEUE_AFTER_MINUTES = env.int("REPORT_REQUEUE_AFTER_MINUTES", default=10)
+# A report still queued after this many seconds is sent to the queue again (its message may have
+# been lost with the broker); one left "rendering" is sent again once CELERY_TASK_TIME_LIMIT has
+# passed (its worker died). With beat every 20 s, waiting reports are made within 2 minutes of a
+# worker or the broker coming back (scripts/faults.py measures it).
+REPORT_REQUEUE_AFTER_SECONDS = env.int("REPORT_REQUEUE_AFTER_SECONDS", default=60)
 # Absolute links in e-mails and calendar feeds.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

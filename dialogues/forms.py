@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 from config.dates import PlausibleDateField
 from config.history import history_count
+from config.text import LONG_TEXT_MAX
 from config.uploads import validate_scan
 
 from .models import Plan, Session, SessionStatus
@@ -208,7 +209,7 @@ class HeldForm(forms.Form):
         label=_("Minutes"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        max_length=100000,
+        max_length=LONG_TEXT_MAX,  # printed in the minutes PDF, made while the user waits
     )
     minutes_file = forms.FileField(
         label=_("Scanned minutes (PDF, JPEG or PNG, at most 20 MB)"),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.scope import ScopedQuerySet
+from config.text import LONG_TEXT_MAX
 
 
 class Letterhead(models.Model):
@@ -70,12 +71,17 @@ class ReportStatus(models.TextChoices):
 class ReportQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
-    def stuck(self, older_than: datetime.timedelta):
-        """Queued (or left rendering by a lost worker) for longer than a worker would take."""
-        cutoff = timezone.now() - older_than
+    def stuck(
+        self, older_than: datetime.timedelta, rendering_for: datetime.timedelta | None = None
+    ):
+        """Queued for longer than `older_than`, or left rendering by a lost worker for longer
+        than a render may take (`rendering_for`, by default the same)."""
+        now = timezone.now()
         return self.filter(
-            models.Q(status=ReportStatus.QUEUED, queued_at__lt=cutoff)
-            | models.Q(status=ReportStatus.RENDERING, started_at__lt=cutoff)
+            models.Q(status=ReportStatus.QUEUED, queued_at__lt=now - older_than)
+            | models.Q(
+                status=ReportStatus.RENDERING, started_at__lt=now - (rendering_for or older_than)
+            )
         )
 
 
@@ -107,8 +113,8 @@ class Report(models.Model):
     signer_authority = models.CharField(_("signing on behalf of"), max_length=200)
     signer_title = models.CharField(_("signer's title"), max_length=200)
     signer_name = models.CharField(_("signer's name"), max_length=200)
-    recipients = models.TextField(_("recipients"))
-    assessment = models.TextField(_("assessment"), blank=True)
+    recipients = models.TextField(_("recipients"), max_length=2000)
+    assessment = models.TextField(_("assessment"), blank=True, max_length=LONG_TEXT_MAX)
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED,
         db_index=True,

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.concurrency import lock
+
 from .models import Report, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -76,7 +78,13 @@ def _fail(report, message):
     return report
 
 
-def report_retry(*, report: Report) -> Report:
+@transaction.atomic
+def report_retry(*, report: Report) -> Report | None:
+    """Queue a failed report again. Two clicks at once queue it once: the second finds it waiting
+    and gets None."""
+    lock(report)
+    if report.status != ReportStatus.FAILED:
+        return None
     report.status = ReportStatus.QUEUED
     report.error = ""
     report.queued_at = timezone.now()
@@ -86,10 +94,16 @@ def report_retry(*, report: Report) -> Report:
     return report
 
 
-def reports_requeue_stuck(*, older_than) -> int:
-    """Send again the reports left waiting (queued while the broker was down, or a lost worker)."""
+@transaction.atomic
+def reports_requeue_stuck(*, older_than, rendering_for=None) -> int:
+    """Send again the reports left waiting (queued while the broker was down, or a lost worker).
+
+    Locked rows are skipped (a worker is starting on them), and a row a worker began rendering
+    since it was read no longer matches once locked, so a live render is not sent twice.
+    """
     count = 0
-    for report in Report.objects.stuck(older_than):
+    stuck = Report.objects.stuck(older_than, rendering_for).select_for_update(skip_locked=True)
+    for report in stuck:
         report.status = ReportStatus.QUEUED
         report.queued_at = timezone.now()
         report.save(update_fields=["status", "queued_at"])

@@ -35,5 +35,7 @@ def render_report(self, report_id: int):
 
 @shared_task(name="reports.requeue_stuck_reports")
 def requeue_stuck_reports():
-    minutes = settings.REPORT_REQUEUE_AFTER_MINUTES
-    return reports_requeue_stuck(older_than=datetime.timedelta(minutes=minutes))
+    return reports_requeue_stuck(
+        older_than=datetime.timedelta(seconds=settings.REPORT_REQUEUE_AFTER_SECONDS),
+        rendering_for=datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+    )

@@ -92,10 +92,9 @@ def report_download(request, pk):
 @require_POST
 def report_retry_view(request, pk):
     report = _report_for(request.user, pk)
-    if report.status != ReportStatus.FAILED:
+    if report_retry(report=report) is None:
         messages.info(request, _("Only a report that failed can be tried again."))
         return redirect(report)
-    report_retry(report=report)
     return redirect(f"{report.get_absolute_url()}?wait=1")
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
+from config.text import exportable
 
 from ..access import READERS
 from ..models import CalendarFeed, Session, SessionStatus
@@ -132,9 +133,10 @@ def session_event(request, session: Session, *, stamp) -> icalendar.Event:
     cancelled = session.status == SessionStatus.CANCELLED
     # Some phone apps ignore STATUS; the title then still tells that it will not take place.
     summary = _("Cancelled: %(topic)s") % {"topic": session.topic} if cancelled else session.topic
-    event.add("summary", summary)
-    event.add("location", session.venue)
-    event.add("description", session_description(session))
+    # RFC 5545 text holds no control characters: drop any stored before forms refused them.
+    event.add("summary", exportable(summary))
+    event.add("location", exportable(session.venue))
+    event.add("description", exportable(session_description(session)))
     event.add("url", request.build_absolute_uri(session.get_absolute_url()))
     event.add("last-modified", session.updated_at.astimezone(datetime.UTC))
     event.add("sequence", session.postponement_count)
