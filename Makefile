@@ -16,12 +16,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD := $(shell sed -n 's/^DEMO_PASSWORD = "\(.*\)"/\1/p' communes/demo.py)
 
-.PHONY: help install messages run test bench lint format makemessages worker clean
+.PHONY: help install messages run test bench faults lint format makemessages worker clean
 
 help:
 	@echo "make run    - install, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - lint, check migrations and run the test suite"
 	@echo "make bench  - time the key pages as in production (SCALE=demo|district|province|national)"
+	@echo "make faults - stop and hang Redis, kill the worker, race two editors; print what happened"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed and none was found." >&2; exit 1; }
@@ -68,6 +69,11 @@ test: install messages
 SCALE ?= district
 bench: install messages
 	$(BIN)/python scripts/bench.py --scale $(SCALE)
+
+# Faults: Redis stopped and hung, the worker killed mid-render, two editors at once (issue 17).
+# A private redis-server on a free port and its own PostgreSQL database, tiepxuc_faults.
+faults: install messages
+	$(BIN)/python scripts/faults.py $(FAULTS_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
