@@ -456,6 +456,12 @@ Celery worker (one process) and beat with the production settings (broker timeou
 | what | now | before (issue 17) |
 |---|---|---|
 {rows}
+
+- "Redis up" is the first request of a fresh process (templates compiled, connections opened).
+- After an outage a report is sent again once it has waited 60 s, at the next beat tick (every
+  20 s): the reports asked for 20 s before Redis came back were made about 50 s after it.
+- A render left by a worker killed outright is sent again once the 90 s time limit has passed
+  (a render cannot legitimately run longer), at the next tick, then rendered: about 100 s.
 """
     document = DOCS.read_text() if DOCS.exists() else ""
     DOCS.write_text(replace_section(document, "faults", body, HEADER))
