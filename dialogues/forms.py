@@ -7,17 +7,16 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
-from config.dates import PlausibleDateField
+from config.dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField
 from config.history import history_count
+from config.parsing import IdsChoiceField
 from config.uploads import validate_scan
 
 from .models import Plan, Session, SessionStatus
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 TIME_WIDGET = forms.TimeInput(
     attrs={"placeholder": "HH:MM", "inputmode": "numeric"}, format="%H:%M"
 )
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 TIME_ERRORS = {"invalid": _("Enter a time as HH:MM, for example 08:00.")}
 
 
@@ -75,6 +74,7 @@ class SessionForm(forms.ModelForm):
             "plan", "kind", "topic", "venue", "attending_units", "chairs",
             "invited_organisations", "notice_date",
         ]  # fmt: skip
+        field_classes = {"attending_units": IdsChoiceField, "chairs": IdsChoiceField}
         widgets = {
             "attending_units": forms.CheckboxSelectMultiple,
             "chairs": forms.CheckboxSelectMultiple,

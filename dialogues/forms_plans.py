@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.models import AdministrativeUnit, UnitLevel
-from config.dates import PlausibleDateField
+from config.dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField
+from config.parsing import IdsChoiceField
 from config.uploads import validate_scan
 from feedback.text import fold
 
 from .documents import parse_document_number
-from .filters import DATE_ERRORS, DATE_WIDGET
 from .models import Document, DocumentType, Plan, PlanTarget
 
 
@@ -51,9 +51,6 @@ class DocumentNumberMixin:
 class PlanForm(DocumentNumberMixin, forms.ModelForm):
     class Meta:
         model = Plan
-        field_classes = dict.fromkeys(
-            ["issued_on", "period_start", "period_end"], PlausibleDateField
-        )
         fields = [
             "number",
             "title",
@@ -66,7 +63,11 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
             "attachment",
             "documents",
         ]
-        field_classes = {"unit": UnitChoiceField}
+        field_classes = {
+            **dict.fromkeys(["issued_on", "period_start", "period_end"], PlausibleDateField),
+            "unit": UnitChoiceField,
+            "documents": IdsChoiceField,
+        }
         widgets = {
             "issued_on": DATE_WIDGET,
             "period_start": DATE_WIDGET,
@@ -181,8 +182,7 @@ class DocumentForm(DocumentNumberMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = ["number", "issued_on", "issuer", "title", "unit"]
-        field_classes = {"issued_on": PlausibleDateField}
-        field_classes = {"unit": UnitChoiceField}
+        field_classes = {"issued_on": PlausibleDateField, "unit": UnitChoiceField}
         widgets = {"issued_on": DATE_WIDGET}
         error_messages = {"issued_on": DATE_ERRORS}
         help_texts = {

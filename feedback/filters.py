@@ -6,14 +6,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Agency
-from config.filters import ListFilterMixin
+from config.filters import ListFilterMixin, PlausibleDateFilter
 from config.widgets import FastSelect
 from dialogues.models import Session
 
 from .models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 SEARCH_MAX_LENGTH = 200
 
 
@@ -78,19 +76,15 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
         empty_label=_("All agencies"),
         widget=FastSelect,
     )
-    start = django_filters.DateFilter(
+    start = PlausibleDateFilter(
         label=_("Sessions from"),
         field_name="session__starts_at",
         method="filter_on_or_after",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
     )
-    end = django_filters.DateFilter(
+    end = PlausibleDateFilter(
         label=_("Sessions to"),
         field_name="session__starts_at",
         method="filter_on_or_before",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput

@@ -3,13 +3,11 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Agency, Hamlet
-from config.dates import PlausibleDateField
+from config.dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField
 
 from .models import Field, OpinionKind
 from .services import Outcome
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 OUTCOMES = [
     (Outcome.PENDING, _("To be handled later")),
     (Outcome.ANSWERED, _("Answered at the session")),

@@ -165,6 +165,24 @@ def test_a_malformed_date_is_explained_and_kept(board_staff):
     assert 'value="31/02/2019"' in response.text
 
 
+def test_plan_dates_are_held_to_1945_to_2100(board_staff):
+    response = board_staff.post(
+        "/plans/new/", plan_data(issued_on="26/09/1900", period_end="31/12/9999")
+    )
+    assert "01/01/1945" in field_error(response, "id_issued_on")
+    assert "31/12/2100" in field_error(response, "id_period_end")
+    assert 'value="31/12/9999"' in response.text
+    assert not Plan.objects.exists()
+
+
+def test_a_plan_form_with_an_impossible_document_id_is_refused_not_a_crash(board_staff):
+    make_document()
+    response = board_staff.post("/plans/new/", plan_data(documents=["9223372036854775808"]))
+    assert response.status_code == 200
+    assert field_error(response, "id_documents")
+    assert not Plan.objects.exists()
+
+
 def test_same_number_on_the_same_day_is_refused(board_staff):
     make_plan(number="55-KH/HU", issued_on=datetime.date(2018, 9, 26))
     response = board_staff.post("/plans/new/", plan_data())
@@ -403,6 +421,14 @@ def test_board_staff_edit_their_documents_but_not_the_provinces(board_staff):
     assert board_staff.get(f"/documents/{provinces.pk}/edit/").status_code == 403
     listed = {d.number: d.can_edit for d in board_staff.get("/documents/").context["page"]}
     assert listed == {"830-CV/HU": True, "07-QC/TU": False}
+
+
+def test_a_document_dated_9999_is_refused(board_staff):
+    data = {"number": "830-CV/HU", "issued_on": "31/12/9999", "issuer": "Huyện ủy",
+            "title": "Ngày sai", "unit": district().pk}  # fmt: skip
+    response = board_staff.post("/documents/new/", data)
+    assert "31/12/2100" in field_error(response, "id_issued_on")
+    assert not Document.objects.exists()
 
 
 def test_document_number_change_changes_its_type(board_staff):
