@@ -4,13 +4,11 @@ Laid out as Party documents are (Hướng dẫn 36-HD/VPTW): A4, a Times-like se
 issuing bodies top left and the national line top right, the signature block and "Nơi nhận".
 Documents are always in Vietnamese, whatever the language of whoever asks for them.
 
-The font is Liberation Serif (Debian package fonts-liberation2: Times New Roman's metrics and
-every Vietnamese letter), loaded from its files so the same font is embedded on every machine.
-WeasyPrint fetches nothing else: no network, no other file.
+The font is Liberation Serif, shipped with the repository (reports/typeface.py), so the same font
+is embedded on every machine. WeasyPrint fetches nothing else: no network, no other file.
 """
 
 import unicodedata
-from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -24,40 +22,32 @@ from .charts import opinions_by_field_chart, opinions_by_status_chart
 from .figures import report_figures
 from .models import Letterhead
 from .periods import period_label
-
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
-FONT_FILES = [
-    ("LiberationSerif-Regular.ttf", "normal", "normal"),
-    ("LiberationSerif-Bold.ttf", "bold", "normal"),
-    ("LiberationSerif-Italic.ttf", "normal", "italic"),
-    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
-]
+from .typeface import FAMILY, font_faces, is_font_file
 
 
-def font_faces() -> list[dict]:
-    return [
-        {"url": (FONT_DIR / name).as_uri(), "weight": weight, "style": style}
-        for name, weight, style in FONT_FILES
-        if (FONT_DIR / name).exists()
-    ]
-
-
-def _render(template: str, context: dict) -> bytes:
+def fonts_only_fetcher():
+    """WeasyPrint's URL fetcher, allowed to read the font files and nothing else."""
     # Imported here: WeasyPrint takes a while to load, and only the worker and commands need it.
-    from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     class FontsOnly(URLFetcher):
-        """Lets WeasyPrint read the font files and nothing else."""
-
         def fetch(self, url, headers=None):
-            if not url.startswith(FONT_DIR.as_uri() + "/"):
+            if not is_font_file(url):
                 raise ValueError(f"Documents load nothing but their fonts: {url}")
             return super().fetch(url, headers)
 
-    html = render_to_string(template, {**context, "font_faces": font_faces()})
-    fetcher = FontsOnly(allowed_protocols=["file"])
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf()
+    return FontsOnly(allowed_protocols=["file"])
+
+
+def _render(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        template, {**context, "font_faces": font_faces(), "font_family": FAMILY}
+    )
+    return HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=fonts_only_fetcher()
+    ).write_pdf()
 
 
 def paragraphs(text: str) -> list[str]:
