@@ -10,6 +10,7 @@ import datetime
 import io
 import logging
 import re
+import time
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from communes.models import Agency
@@ -40,6 +42,12 @@ MAX_BYTES = 5 * 1024 * 1024
 # A 5 MB zip can unpack to gigabytes; a real sheet of 1,000 opinions stays far below this.
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 1000
+# Whatever the file claims, reading it stops at this many cells (blank ones included: a file of
+# empty rows is not free to read), at the template's columns and a few of the user's own beside
+# them, and after this many seconds.
+MAX_CELLS = 50 * MAX_ROWS
+MAX_COLUMNS = 50
+MAX_READ_SECONDS = 10
 # The header may sit below a title the user added above it.
 HEADER_SEARCH_ROWS = 10
 # Rows of the template's data sheet that carry the drop-down lists.
@@ -382,6 +390,53 @@ def _is_blank(values) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
+def _too_large() -> ValidationError:
+    return ValidationError(
+        _t(
+            "The file has more than %(max)s opinions. Split it into several files "
+            "of at most %(max)s rows."
+        )
+        % {"max": _max_rows()},
+        code="too_many_rows",
+    )
+
+
+def _present_rows(workbook, sheet):
+    """(Excel row number, values) for each row the sheet's XML holds, as openpyxl parses it.
+
+    Read from openpyxl's parser, not `iter_rows`: that yields every row number up to the last
+    one and every column up to the widest, so one cell at row 1,000,000,000,000 or in column
+    XFD makes it produce millions of empty rows from a file of 2 KB. The work here is bounded by
+    what is present, and by time.
+    """
+    deadline = time.monotonic() + MAX_READ_SECONDS
+    cells_read = 0
+    # The same parser, with the same arguments, as openpyxl's ReadOnlyWorksheet._cells_by_row.
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source, sheet._shared_strings, data_only=workbook.data_only, epoch=workbook.epoch,
+            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+        )  # fmt: skip
+        for number, cells in parser.parse():
+            cells_read += len(cells) + 1
+            if cells_read > MAX_CELLS:
+                raise _too_large()
+            if time.monotonic() > deadline:
+                raise ValidationError(
+                    _t(
+                        "Reading the file took too long. Keep only the opinions sheet, with "
+                        "at most %(max)s rows, and upload it again."
+                    )
+                    % {"max": _max_rows()},
+                    code="too_slow",
+                )
+            present = [cell for cell in cells if cell["column"] <= MAX_COLUMNS]
+            values = [None] * max((cell["column"] for cell in present), default=0)
+            for cell in present:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+
+
 def _read_rows(upload):
     """The header row and the non-empty data rows, each with its Excel row number."""
     upload.seek(0)
@@ -394,29 +449,20 @@ def _read_rows(upload):
             (ws for ws in sheets if name_key(ws.title) == name_key(DATA_SHEET)),
             sheets[0] if sheets else workbook.worksheets[0],
         )
-        # Some programs write a wrong size in the file; read every row that is there.
-        sheet.reset_dimensions()
         header = None
         rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in _present_rows(workbook, sheet):
             if header is None:
                 if any(header_key(value) in HEADER_KEYS for value in values if value):
-                    header = (number, list(values))
+                    header = (number, values)
                 elif number >= HEADER_SEARCH_ROWS:
                     break
                 continue
             if _is_blank(values):
                 continue
             if len(rows) == MAX_ROWS:
-                raise ValidationError(
-                    _t(
-                        "The file has more than %(max)s opinions. Split it into several files "
-                        "of at most %(max)s rows."
-                    )
-                    % {"max": _max_rows()},
-                    code="too_many_rows",
-                )
-            rows.append((number, list(values)))
+                raise _too_large()
+            rows.append((number, values))
         return header, rows
     finally:
         workbook.close()
