@@ -246,6 +246,18 @@ def test_a_scan_over_twenty_megabytes_is_refused():
     validate_scan(SimpleUploadedFile("scan.pdf", PDF + b"0" * (19 * 1024 * 1024)))
 
 
+def test_a_request_larger_than_any_form_accepts_is_refused_before_it_is_read(board_staff):
+    # The client sends a small body and claims 500 MB: reading it would fail the test client.
+    response = board_staff.post(
+        "/plans/new/",
+        {**plan_data(), "attachment": SimpleUploadedFile("scan.pdf", PDF)},
+        CONTENT_LENGTH=str(500 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "500,0 MB" in response.text and "21 MB" in response.text
+    assert not Plan.objects.exists()
+
+
 # Who reads which plan
 
 
