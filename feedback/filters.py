@@ -11,19 +11,9 @@ from config.widgets import FastSelect
 from dialogues.models import Session
 
 from .models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
+from .selectors import agencies_for
 
 SEARCH_MAX_LENGTH = 200
-
-
-def agencies_for(user):
-    """The agencies the user's opinions can go to: of their unit, the units above and below."""
-    agencies = Agency.objects.filter(is_active=True)
-    if user.sees_everything or user.unit_id is None:
-        return agencies
-    unit = user.unit
-    return agencies.filter(
-        Q(unit__path__startswith=unit.path) | Q(unit__path__in=unit.lineage_paths())
-    )
 
 
 class OpinionFilterForm(forms.Form):

@@ -19,7 +19,6 @@ import openpyxl
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _t
@@ -29,10 +28,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from communes.models import Agency
-
 from .forms import OUTCOMES, OpinionRowForm
 from .models import Field, OpinionKind
+from .selectors import agencies_for, agencies_for_session
 from .services import Outcome, opinion_record
 from .text import fold
 
@@ -131,20 +129,6 @@ def outcome_labels() -> list[str]:
         return [str(label) for _value, label in OUTCOMES]
 
 
-def agencies_for(*, user, session=None):
-    """The agencies the template offers: those a row of this session may be forwarded to, or
-    without a session, those of the user's unit, the units above it and the units below it."""
-    if session is not None:
-        return OpinionRowForm(session=session).fields["agency"].queryset
-    agencies = Agency.objects.filter(is_active=True)
-    if user.unit_id is None:
-        return agencies.none()
-    unit = user.unit
-    return agencies.filter(
-        Q(unit__path__in=unit.lineage_paths()) | Q(unit__path__startswith=unit.path)
-    ).order_by("name")
-
-
 def hamlet_choices(session) -> list[str]:
     """The hamlets of the session's communes, with the commune when a name is not unique."""
     hamlets = list(OpinionRowForm(session=session).fields["hamlet"].queryset)
@@ -167,7 +151,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def template_xlsx(*, user, session=None) -> bytes:
     """The workbook to fill in: the data sheet with drop-downs, the instructions, the lists."""
     fields = list(Field.objects.filter(is_active=True).values_list("name", flat=True))
-    agencies = list(agencies_for(user=user, session=session).values_list("name", flat=True))
+    agencies = agencies_for_session(session) if session is not None else agencies_for(user)
+    agencies = list(agencies.values_list("name", flat=True))
     hamlets = hamlet_choices(session) if session is not None else []
     kinds = kind_labels()
     outcomes = outcome_labels()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dialogues.models import SessionStatus
 from feedback.models import Opinion, OpinionStatus
+from feedback.selectors import agencies_for_session
 
 from .factories import agency, field, make_opinion, make_plan, make_session, unit
 
@@ -135,6 +136,26 @@ def test_a_refused_change_is_explained_and_changes_nothing(responder, held):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert Opinion.objects.get(pk=opinion.pk).answer == "Xong"
+
+
+def test_the_forward_form_offers_only_agencies_of_the_session_unit_and_above(officer, held):
+    from communes.models import Agency
+
+    elsewhere = Agency.objects.create(
+        name="Ban Tiếp công dân xã Bách Thuận", unit=unit("Bách Thuận")
+    )
+    opinion = make_opinion(session=held)
+    url = f"/opinions/{opinion.pk}/forward/"
+
+    offered = set(officer.get(url).context["form"].fields["agency"].queryset)
+    assert agency() in offered and elsewhere not in offered
+    # The entry form's rule, from the same function.
+    assert offered == set(agencies_for_session(held))
+
+    response = officer.post(url, {"agency": elsewhere.pk, "seen": 1})
+    assert response.status_code == 200
+    assert response.context["form"].errors["agency"]
+    assert Opinion.objects.get(pk=opinion.pk).agency is None
 
 
 def test_responder_sees_only_their_agencys_opinions(responder, held):

@@ -41,10 +41,13 @@ def opinion_detail(request, pk):
     return render(request, "feedback/opinion_detail.html", context)
 
 
-def _action(request, pk, *, form_class, title, perform, success, initial=None):
-    """A small form for one change; the model method checks the workflow and says what is wrong."""
+def _action(request, pk, *, form_class, title, perform, success, initial=None, of_opinion=False):
+    """A small form for one change; the model method checks the workflow and says what is wrong.
+
+    `of_opinion`: the form's choices depend on the opinion (it is passed as `opinion=`)."""
     opinion = opinion_for(request.user, pk)
-    form = form_class(request.POST or None, initial=initial or {})
+    kwargs = {"opinion": opinion} if of_opinion else {}
+    form = form_class(request.POST or None, initial=initial or {}, **kwargs)
     events = opinion.events.count()
     seen = request.POST.get("seen", "")
     if request.method == "POST" and as_id(seen) is not None and as_id(seen) != events:
@@ -91,7 +94,7 @@ def opinion_answer(request, pk):
 def opinion_forward(request, pk):
     return _action(
         request, pk, form_class=ForwardForm, title=_("Forward to an agency"),
-        success=_("The opinion is forwarded."),
+        success=_("The opinion is forwarded."), of_opinion=True,
         perform=lambda opinion, data: opinion.forward_to(
             data["agency"], deadline=data["deadline"], by=request.user, note=data["note"]
         ),
