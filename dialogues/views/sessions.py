@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
@@ -155,6 +156,18 @@ def _saved_messages(request, form, text):
             request,
             _("A chair is also booked into “%(topic)s” (%(host)s) at an overlapping time.")
             % {"topic": other.topic, "host": other.host_unit.name},
+        )
+    if count := form.unreadable_overlaps:
+        messages.warning(
+            request,
+            ngettext(
+                "A chair is also booked into %(count)s session of a unit outside yours at an "
+                "overlapping time.",
+                "A chair is also booked into %(count)s sessions of units outside yours at an "
+                "overlapping time.",
+                count,
+            )
+            % {"count": count},
         )
 
 
