@@ -139,6 +139,24 @@ def test_history_names_the_units_and_documents_that_changed(board_staff):
     assert ("–", "830-CV/HU") in shown
 
 
+def test_history_does_not_name_documents_outside_the_readers_units(board_staff, officer):
+    directive = make_document()
+    other_communes = make_document(number="12-CV/ĐU", unit_=unit("Bách Thuận"))
+    board_staff.post("/plans/new/", plan_data())
+    plan = Plan.objects.get()
+    board_staff.post(
+        f"/plans/{plan.pk}/edit/", plan_data(documents=[directive.pk, other_communes.pk])
+    )
+
+    staff_page = board_staff.get(f"/plans/{plan.pk}/")
+    assert "12-CV/ĐU" in staff_page.text
+    page = officer.get(f"/plans/{plan.pk}/")
+    assert page.status_code == 200
+    assert "12-CV/ĐU" not in page.text
+    shown = {(c["old"], c["new"]) for entry in page.context["history"] for c in entry["changes"]}
+    assert ("–", "830-CV/HU, 1 văn bản ngoài các đơn vị của bạn") in shown
+
+
 # Validation
 
 
