@@ -374,6 +374,17 @@ class Opinion(models.Model):
             raise ValidationError({"duplicate_of": gettext("Choose another opinion.")})
         if of.duplicate_of_id:
             of = of.duplicate_of  # link to the original, never to another duplicate
+        if of.unit_id != self.unit_id:
+            # The same request raised twice by the same residents; another commune's opinion
+            # would also show this one's number on that commune's page.
+            raise ValidationError(
+                {
+                    "duplicate_of": gettext(
+                        "Only an opinion of the residents of %(unit)s can be the original."
+                    )
+                    % {"unit": self.unit.full_name}
+                }
+            )
         return self._record(
             EventKind.DUPLICATE, by=by, text=f"#{of.pk}", status=OpinionStatus.DUPLICATE,
             duplicate_of=of, closed_at=timezone.now(),

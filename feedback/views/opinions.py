@@ -31,7 +31,11 @@ def opinion_detail(request, pk):
     context = {
         "opinion": opinion,
         "events": opinion.events.select_related("by", "agency"),
-        "duplicates": opinion.duplicates.all(),
+        # Links both ways only to opinions the reader may open.
+        "original": Opinion.objects.visible_to(request.user)
+        .filter(pk=opinion.duplicate_of_id)
+        .first(),
+        "duplicates": Opinion.objects.visible_to(request.user).filter(duplicate_of=opinion),
         "statuses": OpinionStatus,
         "awaiting_agency": opinion.status in AWAITING_AGENCY,
         "can_record": role in RECORDERS,
