@@ -28,6 +28,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from config.exports import as_typed, neutralise
+
 from .forms import OUTCOMES, OpinionRowForm
 from .models import Field, OpinionKind
 from .selectors import agencies_for, agencies_for_session
@@ -188,7 +190,7 @@ def template_xlsx(*, user, session=None) -> bytes:
         title = COLUMN_BY_KEY[key].header
         lists.cell(row=1, column=list_index, value=title).font = HEADER_FONT
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=list_index, value=value)
+            lists.cell(row=row, column=list_index, value=neutralise(value))
         lists.column_dimensions[letter].width = 40
         if not values:
             continue
@@ -305,7 +307,7 @@ def _write_instructions(sheet, fields, kinds, outcomes, agencies, hamlets, deadl
     header_row = sheet.max_row + 1
     sheet.append([column.header for column in COLUMNS])
     for example in examples:
-        sheet.append([example.get(column.key, "") for column in COLUMNS])
+        sheet.append([neutralise(example.get(column.key, "")) for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=header_row, column=index)
         cell.font = HEADER_FONT
@@ -550,7 +552,7 @@ def _text(value) -> str:
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return as_typed(str(value).strip())
 
 
 def _deadline(value):

