@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.scope import ScopedQuerySet
+from config.workflow import TransitionNotAllowed  # noqa: F401 (raised by _require)
 
 from .text import fold
 
@@ -266,12 +267,11 @@ class Opinion(models.Model):
 
     # --- the workflow: every change is an event in the timeline ---------------------------
 
-    def _require(self, *statuses, action):
-        if self.status not in statuses:
-            raise TransitionNotAllowed(
-                gettext("An opinion that is “%(status)s” cannot be %(action)s.")
-                % {"status": self.get_status_display(), "action": action}
-            )
+    def _require(self, *transitions):
+        """The state must allow one of these transitions of the workflow (feedback/workflow.py)."""
+        from .workflow import OPINION_WORKFLOW
+
+        OPINION_WORKFLOW.require(self.status, *transitions)
 
     def _record(self, kind, *, by, text="", **changes):
         old_status = self.status
@@ -285,7 +285,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def answer_at_session(self, *, answer: str, answered_by: str, by):
-        self._require(OpinionStatus.NEW, action=gettext("answered at the session"))
+        self._require("answer")
         if not answer.strip():
             raise ValidationError({"session_answer": gettext("Write the answer given.")})
         return self._record(
@@ -299,7 +299,7 @@ class Opinion(models.Model):
         """Send to an agency (or on to another one), with a deadline in working days."""
         from .deadlines import default_deadline
 
-        self._require(OpinionStatus.NEW, *AWAITING_AGENCY, action=gettext("forwarded to an agency"))
+        self._require("forward", "reforward")
         if agency is None:
             raise ValidationError({"agency": gettext("Choose the agency responsible.")})
         if self.status in AWAITING_AGENCY and agency == self.agency:
@@ -320,7 +320,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def record_progress(self, *, note: str, by):
-        self._require(*AWAITING_AGENCY, action=gettext("given progress"))
+        self._require("progress")
         if not note.strip():
             raise ValidationError({"note": gettext("Write what has been done.")})
         return self._record(
@@ -329,7 +329,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def resolve(self, *, answer: str, document_number: str, document_date, by):
-        self._require(*AWAITING_AGENCY, action=gettext("resolved"))
+        self._require("resolve")
         errors = {}
         if not answer.strip():
             errors["answer"] = gettext("Write the answer.")
@@ -345,7 +345,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def mark_unresolvable(self, *, reason: str, by):
-        self._require(*AWAITING_AGENCY, action=gettext("closed as unresolvable"))
+        self._require("unresolvable")
         if not reason.strip():
             raise ValidationError({"reason": gettext("Give the reason.")})
         return self._record(
@@ -355,10 +355,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def reopen(self, *, reason: str, by):
-        self._require(
-            OpinionStatus.ANSWERED, OpinionStatus.RESOLVED, OpinionStatus.UNRESOLVABLE,
-            OpinionStatus.DUPLICATE, action=gettext("reopened"),
-        )  # fmt: skip
+        self._require("reopen")
         if not reason.strip():
             raise ValidationError({"reason": gettext("Give the reason for reopening.")})
         status = OpinionStatus.FORWARDED if self.agency_id else OpinionStatus.NEW
@@ -369,7 +366,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def mark_duplicate(self, *, of, by):
-        self._require(OpinionStatus.NEW, *AWAITING_AGENCY, action=gettext("marked as a duplicate"))
+        self._require("duplicate")
         if of is None or of.pk == self.pk:
             raise ValidationError({"duplicate_of": gettext("Choose another opinion.")})
         if of.duplicate_of_id:
@@ -392,7 +389,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def change_deadline(self, *, deadline: datetime.date, reason: str, by):
-        self._require(*AWAITING_AGENCY, action=gettext("given a new deadline"))
+        self._require("deadline")
         if deadline < self.session.start_date:
             raise ValidationError(
                 {"deadline": gettext("The deadline cannot be before the session.")}
@@ -400,10 +397,6 @@ class Opinion(models.Model):
         if not reason.strip():
             raise ValidationError({"reason": gettext("Give the reason for the new deadline.")})
         return self._record(EventKind.DEADLINE, by=by, text=reason.strip(), deadline=deadline)
-
-
-class TransitionNotAllowed(ValidationError):
-    """The opinion's status does not allow this change; the message says why, for the user."""
 
 
 class EventKind(models.TextChoices):

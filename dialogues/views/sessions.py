@@ -19,6 +19,7 @@ from ..filters import SessionFilter
 from ..forms import CancelForm, HeldForm, HostUnitForm, PostponeForm, SessionForm
 from ..models import Session, SessionStatus
 from ..selectors import session_for
+from ..workflow import SESSION_WORKFLOW
 
 SESSIONS_PER_PAGE = 25
 
@@ -53,7 +54,8 @@ def session_detail(request, pk):
         "postponements": session.postponements.select_related("created_by"),
         "history": history_entries(session),
         "opinion_count": Opinion.objects.visible_to(request.user).filter(session=session).count(),
-        "can_edit": request.user.role in SESSION_EDITORS,
+        # The buttons: what the workflow offers this role on this session now.
+        "actions": SESSION_WORKFLOW.offered(session, request.user.role),
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,
     }
@@ -97,10 +99,10 @@ def _initial_plan(request, host):
     return {"plan": as_id(plan)} if as_id(plan) is not None else {}
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("edit"))
 def session_update(request, pk):
     session = session_for(request.user, pk)
-    if not session.is_open:
+    if not SESSION_WORKFLOW.allows(session.status, "edit"):
         messages.error(request, _("Only planned or postponed sessions can be edited."))
         return redirect(session)
     host = session.host_unit
@@ -195,7 +197,7 @@ def _attach_errors(form, error):
         form.add_error(None, error)
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("held"))
 def session_mark_held(request, pk):
     def perform(session, data):
         services.session_mark_held(session=session, by=request.user, **data)
@@ -206,7 +208,7 @@ def session_mark_held(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("record"))
 def session_record(request, pk):
     session = session_for(request.user, pk)
     initial = {
@@ -224,7 +226,7 @@ def session_record(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("postpone"))
 def session_postpone(request, pk):
     def perform(session, data):
         services.session_postpone(
@@ -241,7 +243,7 @@ def session_postpone(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("cancel"))
 def session_cancel(request, pk):
     def perform(session, data):
         services.session_cancel(session=session, by=request.user, reason=data["reason"])
@@ -252,7 +254,7 @@ def session_cancel(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("reschedule"))
 @require_POST
 def session_reschedule(request, pk):
     session = session_for(request.user, pk)

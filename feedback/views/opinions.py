@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from accounts.access import allow
 from config.parsing import as_id
 
-from ..access import DETAIL_READERS, HANDLERS, RECORDERS, ROUTERS
+from ..access import DETAIL_READERS
 from ..forms import (
     AnswerForm,
     DeadlineForm,
@@ -19,28 +19,25 @@ from ..forms import (
     ReasonForm,
     ResolveForm,
 )
-from ..models import AWAITING_AGENCY, Opinion, OpinionStatus
+from ..models import Opinion
 from ..selectors import opinion_for
+from ..workflow import OPINION_WORKFLOW
 
 
 @allow(*DETAIL_READERS)
 @require_safe
 def opinion_detail(request, pk):
     opinion = opinion_for(request.user, pk)
-    role = request.user.role
     context = {
         "opinion": opinion,
+        # The buttons: what the workflow offers this role in this state.
+        "actions": OPINION_WORKFLOW.offered(opinion, request.user.role),
         "events": opinion.events.select_related("by", "agency"),
         # Links both ways only to opinions the reader may open.
         "original": Opinion.objects.visible_to(request.user)
         .filter(pk=opinion.duplicate_of_id)
         .first(),
         "duplicates": Opinion.objects.visible_to(request.user).filter(duplicate_of=opinion),
-        "statuses": OpinionStatus,
-        "awaiting_agency": opinion.status in AWAITING_AGENCY,
-        "can_record": role in RECORDERS,
-        "can_handle": role in HANDLERS,
-        "can_route": role in ROUTERS,
     }
     return render(request, "feedback/opinion_detail.html", context)
 
@@ -83,7 +80,7 @@ def _action(request, pk, *, form_class, title, perform, success, initial=None, o
     return render(request, "feedback/opinion_action.html", context)
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("answer"))
 def opinion_answer(request, pk):
     return _action(
         request, pk, form_class=AnswerForm, title=_("Answered at the session"),
@@ -94,7 +91,7 @@ def opinion_answer(request, pk):
     )  # fmt: skip
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("forward", "reforward"))
 def opinion_forward(request, pk):
     return _action(
         request, pk, form_class=ForwardForm, title=_("Forward to an agency"),
@@ -105,7 +102,7 @@ def opinion_forward(request, pk):
     )  # fmt: skip
 
 
-@allow(*HANDLERS)
+@allow(*OPINION_WORKFLOW.roles("progress"))
 def opinion_progress(request, pk):
     return _action(
         request, pk, form_class=NoteForm, title=_("Record progress"),
@@ -114,7 +111,7 @@ def opinion_progress(request, pk):
     )  # fmt: skip
 
 
-@allow(*HANDLERS)
+@allow(*OPINION_WORKFLOW.roles("resolve"))
 def opinion_resolve(request, pk):
     return _action(
         request, pk, form_class=ResolveForm, title=_("Record the answer"),
@@ -126,7 +123,7 @@ def opinion_resolve(request, pk):
     )  # fmt: skip
 
 
-@allow(*HANDLERS)
+@allow(*OPINION_WORKFLOW.roles("unresolvable"))
 def opinion_unresolvable(request, pk):
     return _action(
         request, pk, form_class=ReasonForm, title=_("Cannot be resolved"),
@@ -137,7 +134,7 @@ def opinion_unresolvable(request, pk):
     )  # fmt: skip
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("reopen"))
 def opinion_reopen(request, pk):
     return _action(
         request, pk, form_class=ReasonForm, title=_("Reopen"),
@@ -146,7 +143,7 @@ def opinion_reopen(request, pk):
     )  # fmt: skip
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("duplicate"))
 def opinion_duplicate(request, pk):
     def perform(opinion, data):
         original = Opinion.objects.visible_to(request.user).filter(pk=data["duplicate_of"]).first()
@@ -163,7 +160,7 @@ def opinion_duplicate(request, pk):
     )  # fmt: skip
 
 
-@allow(*ROUTERS)
+@allow(*OPINION_WORKFLOW.roles("deadline"))
 def opinion_deadline(request, pk):
     return _action(
         request, pk, form_class=DeadlineForm, title=_("Change the deadline"),
