@@ -21,9 +21,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, UnitLevel
 
-from .models import Plan, PlanTarget, Session, SessionStatus
-
-SCHEDULED = (SessionStatus.PLANNED, SessionStatus.POSTPONED)
+from .models import SCHEDULED, Plan, PlanTarget, Session, SessionStatus
 
 
 @dataclass(frozen=True)

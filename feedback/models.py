@@ -85,6 +85,11 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(status__in=AWAITING_AGENCY, deadline__lt=today or timezone.localdate())
 
 
+# "Due soon": the deadline is today or within this many days (the home page, the agency's queue,
+# the reminder e-mails).
+DUE_SOON_DAYS = 3
+
+
 def due_within_q(days: int, today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     return Q(
@@ -92,6 +97,10 @@ def due_within_q(days: int, today: datetime.date | None = None) -> Q:
         deadline__gte=today,
         deadline__lte=today + datetime.timedelta(days=days),
     )
+
+
+def due_soon_q(today: datetime.date | None = None) -> Q:
+    return due_within_q(DUE_SOON_DAYS, today)
 
 
 class OpinionQuerySet(ScopedQuerySet):
@@ -107,6 +116,9 @@ class OpinionQuerySet(ScopedQuerySet):
     def due_within(self, days: int, today: datetime.date | None = None):
         """Awaiting an answer, not yet overdue, due in the next `days` days (today included)."""
         return self.filter(due_within_q(days, today))
+
+    def due_soon(self, today: datetime.date | None = None):
+        return self.filter(due_soon_q(today))
 
     def search(self, query: str):
         """Every word of the query, ignoring diacritics and case, in the searchable text."""
@@ -255,6 +267,7 @@ class Opinion(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """overdue_q, for one opinion already loaded."""
         return (
             self.status in AWAITING_AGENCY
             and self.deadline is not None
