@@ -12,11 +12,11 @@ import unicodedata
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dialogues.documents import official_date
-from dialogues.models import SessionStatus
+from dialogues.notice import session_notice_context
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
 from .figures import report_figures
@@ -117,38 +117,10 @@ def report_render_pdf(*, report) -> bytes:
 # --- a session's documents ---------------------------------------------------------------------
 
 
-def _session_context(session) -> dict:
-    """What the minutes and the notice share: the host's header, the time, the chairs."""
-    host = session.host_unit
-    committee = host.party_committee
-    issuer = _("%(party)s – People's Committee") % {"party": committee}
-    chairs = [
-        {"name": chair.person.full_name, "position": chair.position.name,
-         "unit": chair.unit.in_sentence}
-        for chair in session.chairs.select_related("person", "position", "unit").order_by(
-            "position__order", "person__full_name"
-        )
-    ]  # fmt: skip
-    attending = session.attending_units.order_by("path")
-    return {
-        "session": session,
-        "plan": session.plan,
-        "host": host,
-        "issuer": issuer,
-        "issuer_in_sentence": f"{issuer} {host.in_sentence}",
-        "host_upper": host.full_name.upper(),
-        "starts": timezone.localtime(session.starts_at),
-        "ends": timezone.localtime(session.ends_at),
-        "residents": ", ".join(unit.in_sentence for unit in attending),
-        "chairs": chairs,
-        "signatory": chairs[0] if chairs else None,
-    }
-
-
 def session_minutes_pdf(*, session) -> bytes:
     """The minutes (biên bản) of a session: who, when, where, what was said and what was raised."""
     with translation.override("vi"):
-        context = _session_context(session)
+        context = session_notice_context(session)
         opinions = session.opinions.select_related("field", "agency", "hamlet").order_by(
             "created_at", "pk"
         )
@@ -165,16 +137,6 @@ def session_minutes_pdf(*, session) -> bytes:
 def session_notice_pdf(*, session) -> bytes:
     """The notice inviting residents to a session, as the printable page words it."""
     with translation.override("vi"):
-        context = _session_context(session)
-        postponement = None
-        if session.status == SessionStatus.POSTPONED:
-            postponement = session.postponements.order_by("-created_at").first()
-        context.update(
-            {
-                "date": official_date(session.notice_date) if session.notice_date else None,
-                "postponement": postponement,
-                "is_cancelled": session.status == SessionStatus.CANCELLED,
-                "is_postponed": session.status == SessionStatus.POSTPONED,
-            }
-        )
+        context = session_notice_context(session)
+        context["date"] = context["notice_date"]
         return _render("reports/pdf/notice.html", context)
