@@ -54,4 +54,4 @@ class SessionFilter(ListFilterMixin, django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, unit):
         """Sessions hosted by the unit or any unit below it."""
-        return queryset.filter(host_unit__path__startswith=unit.path)
+        return queryset.within(unit)

@@ -111,7 +111,7 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, unit):
         """Opinions of the unit's residents or of any unit below it."""
-        return queryset.filter(unit__path__startswith=unit.path)
+        return queryset.within(unit)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from communes.models import Agency
@@ -28,6 +27,4 @@ def agencies_for(user):
     if user.unit_id is None:
         return agencies.none()
     unit = user.unit
-    return agencies.filter(
-        Q(unit__path__startswith=unit.path) | Q(unit__path__in=unit.lineage_paths())
-    )
+    return agencies.within(unit) | agencies.filter(unit__path__in=unit.lineage_paths())
