@@ -28,6 +28,7 @@ class Transition:
     style: str = "btn-outline-secondary"
     method: str = "get"  # "post": the button posts at once (no form page)
     when: str = ""  # a property of the record that must also be true to offer it
+    event: str = ""  # what the record's timeline calls it, if it keeps one
 
 
 class Workflow:

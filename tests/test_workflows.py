@@ -113,6 +113,9 @@ def test_an_opinion_takes_exactly_the_steps_its_state_allows(held, status):
             opinion.refresh_from_db()
             targets = {t for n in names for t in OPINION_WORKFLOW[n].targets}
             assert opinion.status in (targets or {status}), name
+            # The timeline names the step as the declaration does (the scale generator too).
+            events = {OPINION_WORKFLOW[n].event for n in names}
+            assert opinion.events.order_by("at", "pk").last().kind in events, name
         else:
             with pytest.raises(TransitionNotAllowed):
                 take(opinion, None)
