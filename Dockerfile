@@ -6,17 +6,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# gettext compiles the catalogues; Pango and HarfBuzz are WeasyPrint's libraries for PDFs;
-# the fonts cover Vietnamese (Liberation Serif is metric-compatible with Times New Roman).
+# The Debian packages the app needs to run (debian-packages.txt, the list make and CI read too):
+# gettext compiles the catalogues, Pango and HarfBuzz draw the PDFs; the PDFs' font ships with
+# the code (reports/fonts/).
+WORKDIR /app
+COPY debian-packages.txt ./
+COPY scripts/system-packages.sh scripts/
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends \
-        gettext \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        fonts-liberation2 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends $(scripts/system-packages.sh --list run) \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 app
-WORKDIR /app
 
 COPY pyproject.toml requirements.lock ./
 # Installing the project installs its dependencies only (it is an application, not a library).

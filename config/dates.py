@@ -21,6 +21,11 @@ def plausible_date(value):
         )
 
 
+# Every date a user types: dd/mm/yyyy, with the phone's numeric keypad.
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
+
+
 class PlausibleDateField(forms.DateField):
     default_validators = [plausible_date]
 

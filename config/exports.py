@@ -23,6 +23,13 @@ def neutralise(value):
     return value
 
 
+def as_typed(text: str) -> str:
+    """The text `neutralise` was given, read back from a file we wrote (the import template)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 def export_or_back(request, filterset, *, list_url, max_rows, invalid_message, too_many_message):
     """The filtered rows to export, or (None, a redirect back to the list saying why not).
 

@@ -1,8 +1,21 @@
 """What the list pages' filter sets share: date filters an index can serve, and unit choices."""
 
+import django_filters
+
 from communes.scope import unit_filter_choices
 
-from .dates import on_or_after, on_or_before
+from .dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField, on_or_after, on_or_before
+
+
+class PlausibleDateFilter(django_filters.DateFilter):
+    """A date filter held to the dates the app can work with (31/12/9999 has no next day)."""
+
+    field_class = PlausibleDateField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DATE_WIDGET)
+        kwargs.setdefault("error_messages", DATE_ERRORS)
+        super().__init__(*args, **kwargs)
 
 
 class ListFilterMixin:

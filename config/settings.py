@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body larger than any form accepts is refused before it is read (config/uploads.py).
+    "config.uploads.RequestSizeLimitMiddleware",
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -170,6 +172,11 @@ STORAGES = {
 }
 # Uploaded files live outside the static path and are served only through views that check scope.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Uploads: a body over config.uploads.REQUEST_MAX_MB is refused before it is read; a file over
+# 1 MB goes to a temporary file rather than memory; the form fields besides the files may hold
+# 2.5 MB (Django's default, said here so it is not changed by accident).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # A session announced to residents fewer days ahead than this gets a visible warning.
 SESSION_NOTICE_DAYS = env.int("SESSION_NOTICE_DAYS", default=7)

@@ -44,3 +44,35 @@ def validate_scan(upload) -> None:
             % {"extension": extension, "kind": kind},
             code="scan_content",
         )
+
+
+# The largest request a form may send: the largest file (a scan) and the form's other fields.
+# The proxy in front of the app should refuse larger bodies itself (README, "Deployment").
+REQUEST_MAX_MB = SCAN_MAX_MB + 1
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose body is larger than any form accepts, before it is read.
+
+    Without this, Django reads a whole upload (to memory, then to a temporary file) before any
+    form can look at its size. The sizes the forms check (a scan's 20 MB, an import's 5 MB) are
+    still checked there, with the message next to the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from config.parsing import as_id
+
+        length = as_id(request.META.get("CONTENT_LENGTH")) or 0
+        if length > REQUEST_MAX_MB * 1024 * 1024:
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "413.html",
+                {"size": number_format(length / 1024 / 1024, 1), "limit": REQUEST_MAX_MB},
+                status=413,
+            )
+        return self.get_response(request)

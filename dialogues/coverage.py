@@ -6,7 +6,8 @@ A target is covered when held >= sessions required. Commune-level targets are su
 units covered ("25/30 communes and towns"), higher levels as sessions ("3/3 sessions").
 
 Two queries whatever the number of units: the targets, and the plan's sessions grouped by
-host, level, status and day. Reports and the dashboard use `plan_coverage()` too.
+host, level, status and day. The dashboard uses `plan_coverage()`; the report counts a period's
+targets of several plans with `count_held()`, the same rule.
 """
 
 import datetime
@@ -20,9 +21,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, UnitLevel
 
-from .models import Plan, PlanTarget, Session, SessionStatus
-
-SCHEDULED = (SessionStatus.PLANNED, SessionStatus.POSTPONED)
+from .models import SCHEDULED, Plan, PlanTarget, Session, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -180,6 +179,34 @@ class Coverage:
         )
 
 
+def session_day_counts(sessions) -> dict:
+    """{(plan id, host unit id, level): [(local day, status, count), …]} in one grouped query."""
+    rows = (
+        sessions.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
+        .values("plan_id", "host_unit_id", "level", "status", "day")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = defaultdict(list)
+    for row in rows:
+        key = (row["plan_id"], row["host_unit_id"], row["level"])
+        counts[key].append((row["day"], row["status"], row["count"]))
+    return counts
+
+
+def count_held(target: PlanTarget, counts: dict, *, first=None, last=None) -> int:
+    """What counts towards a target, the one rule: the sessions of its plan hosted by its unit,
+    at its level, held, starting (in Vietnam's time) within its period, and within
+    [first, last] when a report asks about part of that period."""
+    first = max(target.period_start, first or target.period_start)
+    last = min(target.period_end, last or target.period_end)
+    return sum(
+        count
+        for day, status, count in counts.get((target.plan_id, target.unit_id, target.level), ())
+        if status == SessionStatus.HELD and first <= day <= last
+    )
+
+
 def plan_coverage(plan: Plan, *, user) -> Coverage:
     """The coverage of a plan's targets within the user's scope, from its sessions."""
     quarters = quarters_between(plan.period_start, plan.period_end)
@@ -189,17 +216,22 @@ def plan_coverage(plan: Plan, *, user) -> Coverage:
         .select_related("unit")
         .order_by("unit__path", "level", "period_start")
     )
-    sessions_by_key = _session_counts(plan, user) if targets else {}
+    counts = {}
+    if targets:
+        counts = session_day_counts(
+            Session.objects.visible_to(user).filter(
+                plan=plan, status__in=[SessionStatus.HELD, *SCHEDULED]
+            )
+        )
 
     levels = {level: LevelCoverage(level) for level in UnitLevel.values}
     for target in targets:
-        row = TargetCoverage(target, cells=[Cell(q) for q in quarters])
-        for day, status, count in sessions_by_key.get((target.unit_id, target.level), ()):
-            in_period = target.period_start <= day <= target.period_end
-            if status == SessionStatus.HELD:
-                row.held += count if in_period else 0
-            else:
-                row.scheduled += count if in_period else 0
+        row = TargetCoverage(
+            target, held=count_held(target, counts), cells=[Cell(q) for q in quarters]
+        )
+        for day, status, count in counts.get((plan.pk, target.unit_id, target.level), ()):
+            if status != SessionStatus.HELD and target.period_start <= day <= target.period_end:
+                row.scheduled += count
             for cell in row.cells:
                 if day in cell.quarter:
                     if status == SessionStatus.HELD:
@@ -212,21 +244,3 @@ def plan_coverage(plan: Plan, *, user) -> Coverage:
         quarters=quarters,
         levels=[lc for lc in levels.values() if lc.rows],
     )
-
-
-def _session_counts(plan, user):
-    """{(host unit id, level): [(local day, status, count), ...]} in one grouped query."""
-    rows = (
-        Session.objects.visible_to(user)
-        .filter(plan=plan, status__in=[SessionStatus.HELD, *SCHEDULED])
-        .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
-        .values("host_unit_id", "level", "status", "day")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts = defaultdict(list)
-    for row in rows:
-        counts[(row["host_unit_id"], row["level"])].append(
-            (row["day"], row["status"], row["count"])
-        )
-    return counts

@@ -1,17 +1,13 @@
 """The session list's filters, shared by the list page, the calendar and the exports."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, UnitLevel
-from config.filters import ListFilterMixin
+from config.filters import ListFilterMixin, PlausibleDateFilter
 from config.widgets import FastSelect
 
 from .models import Plan, Session, SessionStatus
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 
 
 class SessionFilter(ListFilterMixin, django_filters.FilterSet):
@@ -34,19 +30,15 @@ class SessionFilter(ListFilterMixin, django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("All plans"), widget=FastSelect
     )
-    start = django_filters.DateFilter(
+    start = PlausibleDateFilter(
         label=_("From"),
         field_name="starts_at",
         method="filter_on_or_after",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
     )
-    end = django_filters.DateFilter(
+    end = PlausibleDateFilter(
         label=_("To"),
         field_name="starts_at",
         method="filter_on_or_before",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
     )
 
     class Meta:
@@ -62,4 +54,4 @@ class SessionFilter(ListFilterMixin, django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, unit):
         """Sessions hosted by the unit or any unit below it."""
-        return queryset.filter(host_unit__path__startswith=unit.path)
+        return queryset.within(unit)

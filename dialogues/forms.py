@@ -7,18 +7,17 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
-from config.dates import PlausibleDateField
+from config.dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField
 from config.history import history_count
+from config.parsing import IdsChoiceField
 from config.text import LONG_TEXT_MAX
 from config.uploads import validate_scan
 
 from .models import Plan, Session, SessionStatus
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 TIME_WIDGET = forms.TimeInput(
     attrs={"placeholder": "HH:MM", "inputmode": "numeric"}, format="%H:%M"
 )
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 TIME_ERRORS = {"invalid": _("Enter a time as HH:MM, for example 08:00.")}
 
 
@@ -76,6 +75,7 @@ class SessionForm(forms.ModelForm):
             "plan", "kind", "topic", "venue", "attending_units", "chairs",
             "invited_organisations", "notice_date",
         ]  # fmt: skip
+        field_classes = {"attending_units": IdsChoiceField, "chairs": IdsChoiceField}
         widgets = {
             "attending_units": forms.CheckboxSelectMultiple,
             "chairs": forms.CheckboxSelectMultiple,
@@ -88,6 +88,7 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user, self.host = user, host
         self.overlaps: list[Session] = []
+        self.unreadable_overlaps = 0
         # Plans of the host unit or of a unit above it: a district's plan binds its communes.
         self.fields["plan"].queryset = Plan.objects.visible_to(user).filter(
             unit__path__in=host.lineage_paths()
@@ -139,10 +140,13 @@ class SessionForm(forms.ModelForm):
             self.add_error("notice_date", _t("Residents cannot be notified after the session."))
         chairs = data.get("chairs")
         if chairs and day:
+            holding = set(
+                OfficeHolder.objects.filter(pk__in=[chair.pk for chair in chairs])
+                .holding_on(day)
+                .values_list("pk", flat=True)
+            )
             for chair in chairs:
-                if not (
-                    chair.start_date <= day and (chair.end_date is None or chair.end_date >= day)
-                ):
+                if chair.pk not in holding:
                     self.add_error(
                         "chairs",
                         _t("%(name)s does not hold the office of %(position)s on %(day)s.")
@@ -153,8 +157,16 @@ class SessionForm(forms.ModelForm):
                         },
                     )
         if chairs and "starts_at" in data and not self.errors:
-            self.overlaps = list(self._overlapping(chairs, data["starts_at"], data["ends_at"]))
-            if self.overlaps and not data.get("confirm_overlap"):
+            booked = list(self._overlapping(chairs, data["starts_at"], data["ends_at"]))
+            # Only sessions the user may open are named; the others are only counted.
+            readable = set(
+                Session.objects.visible_to(self.user)
+                .filter(pk__in=[other.pk for other in booked])
+                .values_list("pk", flat=True)
+            )
+            self.overlaps = [other for other in booked if other.pk in readable]
+            self.unreadable_overlaps = len(booked) - len(self.overlaps)
+            if booked and not data.get("confirm_overlap"):
                 self.add_error(
                     "confirm_overlap",
                     _t("A chair is booked into another session at that time; tick to confirm."),

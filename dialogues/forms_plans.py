@@ -9,13 +9,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from communes.models import AdministrativeUnit, UnitLevel
 from config.concurrency import lock
-from config.dates import PlausibleDateField
+from config.dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField
 from config.history import history_count
+from config.parsing import IdsChoiceField
 from config.uploads import validate_scan
 from feedback.text import fold
 
 from .documents import parse_document_number
-from .filters import DATE_ERRORS, DATE_WIDGET
 from .models import Document, DocumentType, Plan, PlanTarget
 
 
@@ -57,9 +57,6 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
 
     class Meta:
         model = Plan
-        field_classes = dict.fromkeys(
-            ["issued_on", "period_start", "period_end"], PlausibleDateField
-        )
         fields = [
             "number",
             "title",
@@ -72,7 +69,11 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
             "attachment",
             "documents",
         ]
-        field_classes = {"unit": UnitChoiceField}
+        field_classes = {
+            **dict.fromkeys(["issued_on", "period_start", "period_end"], PlausibleDateField),
+            "unit": UnitChoiceField,
+            "documents": IdsChoiceField,
+        }
         widgets = {
             "issued_on": DATE_WIDGET,
             "period_start": DATE_WIDGET,
@@ -189,8 +190,7 @@ class DocumentForm(DocumentNumberMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = ["number", "issued_on", "issuer", "title", "unit"]
-        field_classes = {"issued_on": PlausibleDateField}
-        field_classes = {"unit": UnitChoiceField}
+        field_classes = {"issued_on": PlausibleDateField, "unit": UnitChoiceField}
         widgets = {"issued_on": DATE_WIDGET}
         error_messages = {"issued_on": DATE_ERRORS}
         help_texts = {

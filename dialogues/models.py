@@ -198,6 +198,10 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Still to take place: upcoming lists, reminders, the plan's coverage ("scheduled"), editing.
+SCHEDULED = (SessionStatus.PLANNED, SessionStatus.POSTPONED)
+
+
 class SessionQuerySet(ScopedQuerySet):
     unit_lookup = "host_unit"
 
@@ -208,11 +212,15 @@ class SessionQuerySet(ScopedQuerySet):
         """Sessions that start on a day from start to end, both included, in Vietnam's time."""
         return self.filter(on_or_after("starts_at", start), on_or_before("starts_at", end))
 
-    def upcoming(self):
-        return self.filter(
-            status__in=[SessionStatus.PLANNED, SessionStatus.POSTPONED],
-            starts_at__gte=timezone.now(),
-        )
+    def scheduled(self):
+        """Planned or postponed: still to take place."""
+        return self.filter(status__in=SCHEDULED)
+
+    def upcoming(self, *, now=None, within: datetime.timedelta | None = None):
+        """Still to take place and not yet started; with `within`, starting within that time."""
+        now = now or timezone.now()
+        upcoming = self.scheduled().filter(starts_at__gte=now)
+        return upcoming.filter(starts_at__lte=now + within) if within else upcoming
 
     def for_list(self):
         """What a list row shows, in a fixed number of queries."""
@@ -341,7 +349,7 @@ class Session(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (SessionStatus.PLANNED, SessionStatus.POSTPONED)
+        return self.status in SCHEDULED
 
 
 class Postponement(models.Model):

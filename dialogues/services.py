@@ -1,27 +1,21 @@
-"""Changes to sessions that the workflow governs. Views call these; nothing else sets `status`.
-
-planned → held; planned → postponed (new date, reason; the old date kept) → planned again;
-planned → cancelled (reason). Attendance and minutes only once held, never before it starts.
-"""
+"""Changes to sessions that the workflow (dialogues/workflow.py) governs. Views call these;
+nothing else sets `status`."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.workflow import TransitionNotAllowed
+
 from .models import Postponement, Session, SessionStatus
 
 
-class TransitionNotAllowed(ValidationError):
-    """The session's status does not allow this change; the message says why, for the user."""
+def _require(session: Session, transition: str) -> None:
+    """The state must allow the transition (dialogues/workflow.py)."""
+    from .workflow import SESSION_WORKFLOW
 
-
-def _require_status(session: Session, *allowed: str, action: str) -> None:
-    if session.status not in allowed:
-        raise TransitionNotAllowed(
-            _("A session that is “%(status)s” cannot be %(action)s.")
-            % {"status": session.get_status_display(), "action": action}
-        )
+    SESSION_WORKFLOW.require(session.status, transition)
 
 
 def _check_dates_in_plan(session: Session, starts_at, ends_at) -> None:
@@ -45,7 +39,7 @@ def session_mark_held(
     *, session: Session, by, attendance_residents: int, attendance_cadres: int,
     minutes_text: str = "", minutes_file=None,
 ) -> Session:  # fmt: skip
-    _require_status(session, SessionStatus.PLANNED, action=_("marked as held"))
+    _require(session, "held")
     if not session.has_started:
         raise TransitionNotAllowed(
             _("The session starts at %(start)s; it cannot be marked as held before it starts.")
@@ -69,7 +63,7 @@ def session_update_record(
     minutes_text: str, minutes_file=None,
 ) -> Session:  # fmt: skip
     """Correct the attendance and minutes of a session already held."""
-    _require_status(session, SessionStatus.HELD, action=_("given attendance and minutes"))
+    _require(session, "record")
     session.attendance_residents = attendance_residents
     session.attendance_cadres = attendance_cadres
     session.minutes_text = minutes_text
@@ -81,7 +75,7 @@ def session_update_record(
 
 @transaction.atomic
 def session_postpone(*, session: Session, by, new_starts_at, new_ends_at, reason: str) -> Session:
-    _require_status(session, SessionStatus.PLANNED, action=_("postponed"))
+    _require(session, "postpone")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for postponing.")})
     _check_dates_in_plan(session, new_starts_at, new_ends_at)
@@ -103,7 +97,7 @@ def session_postpone(*, session: Session, by, new_starts_at, new_ends_at, reason
 @transaction.atomic
 def session_reschedule(*, session: Session, by) -> Session:
     """Confirm a postponed session at its new date: it is planned again."""
-    _require_status(session, SessionStatus.POSTPONED, action=_("planned again"))
+    _require(session, "reschedule")
     session.status = SessionStatus.PLANNED
     session.save()
     return session
@@ -111,7 +105,7 @@ def session_reschedule(*, session: Session, by) -> Session:
 
 @transaction.atomic
 def session_cancel(*, session: Session, by, reason: str) -> Session:
-    _require_status(session, SessionStatus.PLANNED, action=_("cancelled"))
+    _require(session, "cancel")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     session.status = SessionStatus.CANCELLED

@@ -7,10 +7,11 @@ from accounts.models import Role
 READERS = READING_ROLES
 # One opinion's page: its agency's responders read it too (visible_to keeps them to their agency).
 DETAIL_READERS = (*READING_ROLES, Role.AGENCY_RESPONDER)
-# Enter opinions of a session, answer at the session, forward, mark duplicates, reopen.
+# Enter and import opinions of a session. Which of the groups below takes which step of an
+# opinion's workflow is declared in feedback/workflow.py.
 RECORDERS = (Role.BOARD_STAFF, Role.COMMUNE_OFFICER)
-# Record progress and the agency's final answer; board staff may do it on an agency's behalf.
+# An agency's steps (progress, the final answer); board staff may take them on its behalf.
 HANDLERS = (Role.AGENCY_RESPONDER, Role.BOARD_STAFF)
-# Change a deadline or send an opinion on to another agency.
+# The district's own steps (a new deadline).
 ROUTERS = (Role.BOARD_STAFF,)
 QUEUE_USERS = (Role.AGENCY_RESPONDER,)

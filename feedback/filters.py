@@ -6,26 +6,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Agency
-from config.filters import ListFilterMixin
+from config.filters import ListFilterMixin, PlausibleDateFilter
 from config.widgets import FastSelect
 from dialogues.models import Session
 
 from .models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
+from .selectors import agencies_for
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 SEARCH_MAX_LENGTH = 200
-
-
-def agencies_for(user):
-    """The agencies the user's opinions can go to: of their unit, the units above and below."""
-    agencies = Agency.objects.filter(is_active=True)
-    if user.sees_everything or user.unit_id is None:
-        return agencies
-    unit = user.unit
-    return agencies.filter(
-        Q(unit__path__startswith=unit.path) | Q(unit__path__in=unit.lineage_paths())
-    )
 
 
 class OpinionFilterForm(forms.Form):
@@ -78,19 +66,15 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
         empty_label=_("All agencies"),
         widget=FastSelect,
     )
-    start = django_filters.DateFilter(
+    start = PlausibleDateFilter(
         label=_("Sessions from"),
         field_name="session__starts_at",
         method="filter_on_or_after",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
     )
-    end = django_filters.DateFilter(
+    end = PlausibleDateFilter(
         label=_("Sessions to"),
         field_name="session__starts_at",
         method="filter_on_or_before",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
@@ -127,7 +111,7 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, unit):
         """Opinions of the unit's residents or of any unit below it."""
-        return queryset.filter(unit__path__startswith=unit.path)
+        return queryset.within(unit)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

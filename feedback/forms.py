@@ -3,13 +3,12 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Agency, Hamlet
-from config.dates import PlausibleDateField
+from config.dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField
 
 from .models import Field, OpinionKind
+from .selectors import agencies_for_session
 from .services import Outcome
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 OUTCOMES = [
     (Outcome.PENDING, _("To be handled later")),
     (Outcome.ANSWERED, _("Answered at the session")),
@@ -54,9 +53,7 @@ class OpinionRowForm(forms.Form):
         self.fields["hamlet"].label_from_instance = lambda hamlet: (
             f"{hamlet.name} ({hamlet.commune.name})"
         )
-        self.fields["agency"].queryset = Agency.objects.filter(
-            is_active=True, unit__path__in=session.host_unit.lineage_paths()
-        ).order_by("name")
+        self.fields["agency"].queryset = agencies_for_session(session)
 
     def clean(self):
         data = super().clean()
@@ -109,9 +106,7 @@ class AnswerForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.filter(is_active=True)
-    )
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     deadline = PlausibleDateField(
         label=_("Deadline"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS,
         help_text=_("Empty: counted in working days from the session."),
@@ -119,6 +114,10 @@ class ForwardForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, opinion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_for_session(opinion.session)
 
 
 class NoteForm(forms.Form):

@@ -10,6 +10,7 @@ import datetime
 import io
 import logging
 import re
+import time
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,19 +19,20 @@ import openpyxl
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from communes.models import Agency
+from config.exports import as_typed, neutralise
 
 from .forms import OUTCOMES, OpinionRowForm
 from .models import Field, OpinionKind
+from .selectors import agencies_for, agencies_for_session
 from .services import Outcome, opinion_record
 from .text import fold
 
@@ -40,6 +42,12 @@ MAX_BYTES = 5 * 1024 * 1024
 # A 5 MB zip can unpack to gigabytes; a real sheet of 1,000 opinions stays far below this.
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 1000
+# Whatever the file claims, reading it stops at this many cells (blank ones included: a file of
+# empty rows is not free to read), at the template's columns and a few of the user's own beside
+# them, and after this many seconds.
+MAX_CELLS = 50 * MAX_ROWS
+MAX_COLUMNS = 50
+MAX_READ_SECONDS = 10
 # The header may sit below a title the user added above it.
 HEADER_SEARCH_ROWS = 10
 # Rows of the template's data sheet that carry the drop-down lists.
@@ -123,20 +131,6 @@ def outcome_labels() -> list[str]:
         return [str(label) for _value, label in OUTCOMES]
 
 
-def agencies_for(*, user, session=None):
-    """The agencies the template offers: those a row of this session may be forwarded to, or
-    without a session, those of the user's unit, the units above it and the units below it."""
-    if session is not None:
-        return OpinionRowForm(session=session).fields["agency"].queryset
-    agencies = Agency.objects.filter(is_active=True)
-    if user.unit_id is None:
-        return agencies.none()
-    unit = user.unit
-    return agencies.filter(
-        Q(unit__path__in=unit.lineage_paths()) | Q(unit__path__startswith=unit.path)
-    ).order_by("name")
-
-
 def hamlet_choices(session) -> list[str]:
     """The hamlets of the session's communes, with the commune when a name is not unique."""
     hamlets = list(OpinionRowForm(session=session).fields["hamlet"].queryset)
@@ -159,7 +153,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def template_xlsx(*, user, session=None) -> bytes:
     """The workbook to fill in: the data sheet with drop-downs, the instructions, the lists."""
     fields = list(Field.objects.filter(is_active=True).values_list("name", flat=True))
-    agencies = list(agencies_for(user=user, session=session).values_list("name", flat=True))
+    agencies = agencies_for_session(session) if session is not None else agencies_for(user)
+    agencies = list(agencies.values_list("name", flat=True))
     hamlets = hamlet_choices(session) if session is not None else []
     kinds = kind_labels()
     outcomes = outcome_labels()
@@ -195,7 +190,7 @@ def template_xlsx(*, user, session=None) -> bytes:
         title = COLUMN_BY_KEY[key].header
         lists.cell(row=1, column=list_index, value=title).font = HEADER_FONT
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=list_index, value=value)
+            lists.cell(row=row, column=list_index, value=neutralise(value))
         lists.column_dimensions[letter].width = 40
         if not values:
             continue
@@ -312,7 +307,7 @@ def _write_instructions(sheet, fields, kinds, outcomes, agencies, hamlets, deadl
     header_row = sheet.max_row + 1
     sheet.append([column.header for column in COLUMNS])
     for example in examples:
-        sheet.append([example.get(column.key, "") for column in COLUMNS])
+        sheet.append([neutralise(example.get(column.key, "")) for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=header_row, column=index)
         cell.font = HEADER_FONT
@@ -382,6 +377,53 @@ def _is_blank(values) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
+def _too_large() -> ValidationError:
+    return ValidationError(
+        _t(
+            "The file has more than %(max)s opinions. Split it into several files "
+            "of at most %(max)s rows."
+        )
+        % {"max": _max_rows()},
+        code="too_many_rows",
+    )
+
+
+def _present_rows(workbook, sheet):
+    """(Excel row number, values) for each row the sheet's XML holds, as openpyxl parses it.
+
+    Read from openpyxl's parser, not `iter_rows`: that yields every row number up to the last
+    one and every column up to the widest, so one cell at row 1,000,000,000,000 or in column
+    XFD makes it produce millions of empty rows from a file of 2 KB. The work here is bounded by
+    what is present, and by time.
+    """
+    deadline = time.monotonic() + MAX_READ_SECONDS
+    cells_read = 0
+    # The same parser, with the same arguments, as openpyxl's ReadOnlyWorksheet._cells_by_row.
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source, sheet._shared_strings, data_only=workbook.data_only, epoch=workbook.epoch,
+            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+        )  # fmt: skip
+        for number, cells in parser.parse():
+            cells_read += len(cells) + 1
+            if cells_read > MAX_CELLS:
+                raise _too_large()
+            if time.monotonic() > deadline:
+                raise ValidationError(
+                    _t(
+                        "Reading the file took too long. Keep only the opinions sheet, with "
+                        "at most %(max)s rows, and upload it again."
+                    )
+                    % {"max": _max_rows()},
+                    code="too_slow",
+                )
+            present = [cell for cell in cells if cell["column"] <= MAX_COLUMNS]
+            values = [None] * max((cell["column"] for cell in present), default=0)
+            for cell in present:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+
+
 def _read_rows(upload):
     """The header row and the non-empty data rows, each with its Excel row number."""
     upload.seek(0)
@@ -394,29 +436,20 @@ def _read_rows(upload):
             (ws for ws in sheets if name_key(ws.title) == name_key(DATA_SHEET)),
             sheets[0] if sheets else workbook.worksheets[0],
         )
-        # Some programs write a wrong size in the file; read every row that is there.
-        sheet.reset_dimensions()
         header = None
         rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in _present_rows(workbook, sheet):
             if header is None:
                 if any(header_key(value) in HEADER_KEYS for value in values if value):
-                    header = (number, list(values))
+                    header = (number, values)
                 elif number >= HEADER_SEARCH_ROWS:
                     break
                 continue
             if _is_blank(values):
                 continue
             if len(rows) == MAX_ROWS:
-                raise ValidationError(
-                    _t(
-                        "The file has more than %(max)s opinions. Split it into several files "
-                        "of at most %(max)s rows."
-                    )
-                    % {"max": _max_rows()},
-                    code="too_many_rows",
-                )
-            rows.append((number, list(values)))
+                raise _too_large()
+            rows.append((number, values))
         return header, rows
     finally:
         workbook.close()
@@ -519,7 +552,7 @@ def _text(value) -> str:
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return as_typed(str(value).strip())
 
 
 def _deadline(value):

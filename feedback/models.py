@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.scope import ScopedQuerySet
+from config.workflow import TransitionNotAllowed  # noqa: F401 (raised by _require)
 
 from .text import fold
 
@@ -84,6 +85,11 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(status__in=AWAITING_AGENCY, deadline__lt=today or timezone.localdate())
 
 
+# "Due soon": the deadline is today or within this many days (the home page, the agency's queue,
+# the reminder e-mails).
+DUE_SOON_DAYS = 3
+
+
 def due_within_q(days: int, today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     return Q(
@@ -91,6 +97,10 @@ def due_within_q(days: int, today: datetime.date | None = None) -> Q:
         deadline__gte=today,
         deadline__lte=today + datetime.timedelta(days=days),
     )
+
+
+def due_soon_q(today: datetime.date | None = None) -> Q:
+    return due_within_q(DUE_SOON_DAYS, today)
 
 
 class OpinionQuerySet(ScopedQuerySet):
@@ -106,6 +116,9 @@ class OpinionQuerySet(ScopedQuerySet):
     def due_within(self, days: int, today: datetime.date | None = None):
         """Awaiting an answer, not yet overdue, due in the next `days` days (today included)."""
         return self.filter(due_within_q(days, today))
+
+    def due_soon(self, today: datetime.date | None = None):
+        return self.filter(due_soon_q(today))
 
     def search(self, query: str):
         """Every word of the query, ignoring diacritics and case, in the searchable text."""
@@ -254,6 +267,7 @@ class Opinion(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """overdue_q, for one opinion already loaded."""
         return (
             self.status in AWAITING_AGENCY
             and self.deadline is not None
@@ -266,12 +280,11 @@ class Opinion(models.Model):
 
     # --- the workflow: every change is an event in the timeline ---------------------------
 
-    def _require(self, *statuses, action):
-        if self.status not in statuses:
-            raise TransitionNotAllowed(
-                gettext("An opinion that is “%(status)s” cannot be %(action)s.")
-                % {"status": self.get_status_display(), "action": action}
-            )
+    def _require(self, *transitions):
+        """The state must allow one of these transitions of the workflow (feedback/workflow.py)."""
+        from .workflow import OPINION_WORKFLOW
+
+        OPINION_WORKFLOW.require(self.status, *transitions)
 
     def _record(self, kind, *, by, text="", **changes):
         old_status = self.status
@@ -285,7 +298,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def answer_at_session(self, *, answer: str, answered_by: str, by):
-        self._require(OpinionStatus.NEW, action=gettext("answered at the session"))
+        self._require("answer")
         if not answer.strip():
             raise ValidationError({"session_answer": gettext("Write the answer given.")})
         return self._record(
@@ -299,7 +312,7 @@ class Opinion(models.Model):
         """Send to an agency (or on to another one), with a deadline in working days."""
         from .deadlines import default_deadline
 
-        self._require(OpinionStatus.NEW, *AWAITING_AGENCY, action=gettext("forwarded to an agency"))
+        self._require("forward", "reforward")
         if agency is None:
             raise ValidationError({"agency": gettext("Choose the agency responsible.")})
         if self.status in AWAITING_AGENCY and agency == self.agency:
@@ -320,7 +333,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def record_progress(self, *, note: str, by):
-        self._require(*AWAITING_AGENCY, action=gettext("given progress"))
+        self._require("progress")
         if not note.strip():
             raise ValidationError({"note": gettext("Write what has been done.")})
         return self._record(
@@ -329,7 +342,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def resolve(self, *, answer: str, document_number: str, document_date, by):
-        self._require(*AWAITING_AGENCY, action=gettext("resolved"))
+        self._require("resolve")
         errors = {}
         if not answer.strip():
             errors["answer"] = gettext("Write the answer.")
@@ -345,7 +358,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def mark_unresolvable(self, *, reason: str, by):
-        self._require(*AWAITING_AGENCY, action=gettext("closed as unresolvable"))
+        self._require("unresolvable")
         if not reason.strip():
             raise ValidationError({"reason": gettext("Give the reason.")})
         return self._record(
@@ -355,10 +368,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def reopen(self, *, reason: str, by):
-        self._require(
-            OpinionStatus.ANSWERED, OpinionStatus.RESOLVED, OpinionStatus.UNRESOLVABLE,
-            OpinionStatus.DUPLICATE, action=gettext("reopened"),
-        )  # fmt: skip
+        self._require("reopen")
         if not reason.strip():
             raise ValidationError({"reason": gettext("Give the reason for reopening.")})
         status = OpinionStatus.FORWARDED if self.agency_id else OpinionStatus.NEW
@@ -369,11 +379,22 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def mark_duplicate(self, *, of, by):
-        self._require(OpinionStatus.NEW, *AWAITING_AGENCY, action=gettext("marked as a duplicate"))
+        self._require("duplicate")
         if of is None or of.pk == self.pk:
             raise ValidationError({"duplicate_of": gettext("Choose another opinion.")})
         if of.duplicate_of_id:
             of = of.duplicate_of  # link to the original, never to another duplicate
+        if of.unit_id != self.unit_id:
+            # The same request raised twice by the same residents; another commune's opinion
+            # would also show this one's number on that commune's page.
+            raise ValidationError(
+                {
+                    "duplicate_of": gettext(
+                        "Only an opinion of the residents of %(unit)s can be the original."
+                    )
+                    % {"unit": self.unit.full_name}
+                }
+            )
         return self._record(
             EventKind.DUPLICATE, by=by, text=f"#{of.pk}", status=OpinionStatus.DUPLICATE,
             duplicate_of=of, closed_at=timezone.now(),
@@ -381,7 +402,7 @@ class Opinion(models.Model):
 
     @transaction.atomic
     def change_deadline(self, *, deadline: datetime.date, reason: str, by):
-        self._require(*AWAITING_AGENCY, action=gettext("given a new deadline"))
+        self._require("deadline")
         if deadline < self.session.start_date:
             raise ValidationError(
                 {"deadline": gettext("The deadline cannot be before the session.")}
@@ -389,10 +410,6 @@ class Opinion(models.Model):
         if not reason.strip():
             raise ValidationError({"reason": gettext("Give the reason for the new deadline.")})
         return self._record(EventKind.DEADLINE, by=by, text=reason.strip(), deadline=deadline)
-
-
-class TransitionNotAllowed(ValidationError):
-    """The opinion's status does not allow this change; the message says why, for the user."""
 
 
 class EventKind(models.TextChoices):

@@ -1,8 +1,30 @@
 from django.shortcuts import get_object_or_404
 
+from communes.models import Agency
+
 from .models import Opinion
 
 
 def opinion_for(user, pk) -> Opinion:
     """An opinion the user can see, or 404."""
     return get_object_or_404(Opinion.objects.visible_to(user).for_list(), pk=pk)
+
+
+def agencies_for_session(session):
+    """The agencies an opinion of the session may go to: those of its host unit and the units
+    above it. The entry form, the import and the forward form all offer these and no others."""
+    return Agency.objects.filter(
+        is_active=True, unit__path__in=session.host_unit.lineage_paths()
+    ).order_by("name")
+
+
+def agencies_for(user):
+    """The agencies the user works with: of their unit, the units above it and below it (the
+    list's filter, and the import template when no session is chosen)."""
+    agencies = Agency.objects.filter(is_active=True).order_by("name")
+    if user.sees_everything:
+        return agencies
+    if user.unit_id is None:
+        return agencies.none()
+    unit = user.unit
+    return agencies.within(unit) | agencies.filter(unit__path__in=unit.lineage_paths())

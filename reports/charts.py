@@ -13,7 +13,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-PDF_FONT_FAMILY = "'Liberation Serif', 'Times New Roman', serif"
+from .typeface import FAMILY
+
+# The documents' own typeface; a web page falls back to its serif.
+PDF_FONT_FAMILY = f"'{FAMILY}', serif"
 
 # Drawing units: 4 to the millimetre, so a 160 mm wide chart is 640 units across.
 UNITS_PER_MM = 4

@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from config.pagination import first_rows
 from dialogues.coverage import plan_coverage
 from dialogues.models import Plan, Session
-from feedback.models import Opinion
+from feedback.models import Opinion, due_soon_q, overdue_q
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
 from .figures import period_summary
@@ -19,17 +19,14 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     opinions = Opinion.objects.visible_to(user)
     # Both among those waiting: counted from the index of waiting opinions by deadline.
-    soon = today + datetime.timedelta(days=3)
     counts = opinions.awaiting_agency().aggregate(
-        overdue=Count("pk", filter=Q(deadline__lt=today)),
-        due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        due_soon=Count("pk", filter=due_soon_q(today)),
     )
     context = {
         "overdue": first_rows(opinions.overdue(today).for_list().order_by("deadline", "pk"), 10),
         "overdue_count": counts["overdue"],
-        "due_soon": first_rows(
-            opinions.due_within(3, today).for_list().order_by("deadline", "pk"), 10
-        ),
+        "due_soon": first_rows(opinions.due_soon(today).for_list().order_by("deadline", "pk"), 10),
         "due_soon_count": counts["due_soon"],
     }
     if user.unit_id is None or user.role == "agency_responder":

@@ -15,13 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
-from dialogues.coverage import LevelCoverage, TargetCoverage
+from dialogues.coverage import LevelCoverage, TargetCoverage, count_held, session_day_counts
 from dialogues.models import PlanTarget, Session
 from feedback.models import Field, Opinion, OpinionStatus
 
@@ -318,26 +317,12 @@ def _coverage(unit, start, end) -> tuple[CoverageLine, ...]:
     )
     if not targets:
         return ()
-    days = defaultdict(list)
-    rows = (
-        held_sessions(unit, start, end)
-        .filter(plan_id__in={target.plan_id for target in targets})
-        .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
-        .values("plan_id", "host_unit_id", "level", "day")
-        .annotate(count=Count("pk"))
-        .order_by()
+    counts = session_day_counts(
+        held_sessions(unit, start, end).filter(plan_id__in={target.plan_id for target in targets})
     )
-    for row in rows:
-        days[(row["plan_id"], row["host_unit_id"], row["level"])].append((row["day"], row["count"]))
-
     levels = {level: LevelCoverage(level) for level in LEVELS}
     for target in targets:
-        first, last = max(target.period_start, start), min(target.period_end, end)
-        held = sum(
-            count
-            for day, count in days[(target.plan_id, target.unit_id, target.level)]
-            if first <= day <= last
-        )
+        held = count_held(target, counts, first=start, last=end)
         levels[target.level].rows.append(TargetCoverage(target, held=held))
     return tuple(
         CoverageLine(

@@ -4,15 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
-from config.dates import PlausibleDateField
+from config.dates import DATE_ERRORS, DATE_WIDGET, PlausibleDateField
 from dialogues.documents import validate_document_number
 
 from .models import PeriodKind, Report
 from .pdf import letterhead_for, report_number_placeholder
 from .periods import period_bounds
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy, for example 26/09/2018.")}
 
 
 class ReportRequestForm(forms.ModelForm):

@@ -4,60 +4,50 @@ Laid out as Party documents are (Hướng dẫn 36-HD/VPTW): A4, a Times-like se
 issuing bodies top left and the national line top right, the signature block and "Nơi nhận".
 Documents are always in Vietnamese, whatever the language of whoever asks for them.
 
-The font is Liberation Serif (Debian package fonts-liberation2: Times New Roman's metrics and
-every Vietnamese letter), loaded from its files so the same font is embedded on every machine.
-WeasyPrint fetches nothing else: no network, no other file.
+The font is Liberation Serif, shipped with the repository (reports/typeface.py), so the same font
+is embedded on every machine. WeasyPrint fetches nothing else: no network, no other file.
 """
 
 import unicodedata
-from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dialogues.documents import official_date
-from dialogues.models import SessionStatus
+from dialogues.notice import session_notice_context
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
 from .figures import report_figures
 from .models import Letterhead
 from .periods import period_label
-
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
-FONT_FILES = [
-    ("LiberationSerif-Regular.ttf", "normal", "normal"),
-    ("LiberationSerif-Bold.ttf", "bold", "normal"),
-    ("LiberationSerif-Italic.ttf", "normal", "italic"),
-    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
-]
+from .typeface import FAMILY, font_faces, is_font_file
 
 
-def font_faces() -> list[dict]:
-    return [
-        {"url": (FONT_DIR / name).as_uri(), "weight": weight, "style": style}
-        for name, weight, style in FONT_FILES
-        if (FONT_DIR / name).exists()
-    ]
-
-
-def _render(template: str, context: dict) -> bytes:
+def fonts_only_fetcher():
+    """WeasyPrint's URL fetcher, allowed to read the font files and nothing else."""
     # Imported here: WeasyPrint takes a while to load, and only the worker and commands need it.
-    from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     class FontsOnly(URLFetcher):
-        """Lets WeasyPrint read the font files and nothing else."""
-
         def fetch(self, url, headers=None):
-            if not url.startswith(FONT_DIR.as_uri() + "/"):
+            if not is_font_file(url):
                 raise ValueError(f"Documents load nothing but their fonts: {url}")
             return super().fetch(url, headers)
 
-    html = render_to_string(template, {**context, "font_faces": font_faces()})
-    fetcher = FontsOnly(allowed_protocols=["file"])
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf()
+    return FontsOnly(allowed_protocols=["file"])
+
+
+def _render(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        template, {**context, "font_faces": font_faces(), "font_family": FAMILY}
+    )
+    return HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=fonts_only_fetcher()
+    ).write_pdf()
 
 
 def paragraphs(text: str) -> list[str]:
@@ -127,38 +117,10 @@ def report_render_pdf(*, report) -> bytes:
 # --- a session's documents ---------------------------------------------------------------------
 
 
-def _session_context(session) -> dict:
-    """What the minutes and the notice share: the host's header, the time, the chairs."""
-    host = session.host_unit
-    committee = host.party_committee
-    issuer = _("%(party)s – People's Committee") % {"party": committee}
-    chairs = [
-        {"name": chair.person.full_name, "position": chair.position.name,
-         "unit": chair.unit.in_sentence}
-        for chair in session.chairs.select_related("person", "position", "unit").order_by(
-            "position__order", "person__full_name"
-        )
-    ]  # fmt: skip
-    attending = session.attending_units.order_by("path")
-    return {
-        "session": session,
-        "plan": session.plan,
-        "host": host,
-        "issuer": issuer,
-        "issuer_in_sentence": f"{issuer} {host.in_sentence}",
-        "host_upper": host.full_name.upper(),
-        "starts": timezone.localtime(session.starts_at),
-        "ends": timezone.localtime(session.ends_at),
-        "residents": ", ".join(unit.in_sentence for unit in attending),
-        "chairs": chairs,
-        "signatory": chairs[0] if chairs else None,
-    }
-
-
 def session_minutes_pdf(*, session) -> bytes:
     """The minutes (biên bản) of a session: who, when, where, what was said and what was raised."""
     with translation.override("vi"):
-        context = _session_context(session)
+        context = session_notice_context(session)
         opinions = session.opinions.select_related("field", "agency", "hamlet").order_by(
             "created_at", "pk"
         )
@@ -175,16 +137,6 @@ def session_minutes_pdf(*, session) -> bytes:
 def session_notice_pdf(*, session) -> bytes:
     """The notice inviting residents to a session, as the printable page words it."""
     with translation.override("vi"):
-        context = _session_context(session)
-        postponement = None
-        if session.status == SessionStatus.POSTPONED:
-            postponement = session.postponements.order_by("-created_at").first()
-        context.update(
-            {
-                "date": official_date(session.notice_date) if session.notice_date else None,
-                "postponement": postponement,
-                "is_cancelled": session.status == SessionStatus.CANCELLED,
-                "is_postponed": session.status == SessionStatus.POSTPONED,
-            }
-        )
+        context = session_notice_context(session)
+        context["date"] = context["notice_date"]
         return _render("reports/pdf/notice.html", context)

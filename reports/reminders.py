@@ -30,8 +30,8 @@ from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from communes.models import AdministrativeUnit, UnitLevel
-from dialogues.models import Session, SessionStatus
-from feedback.models import Opinion
+from dialogues.models import Session
+from feedback.models import DUE_SOON_DAYS, Opinion, due_soon_q, overdue_q
 
 from .models import ReminderLog
 
@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Tiếp xúc, đối thoại]"
 UPCOMING_DAYS = 7
-DUE_SOON_DAYS = 3
 MINUTES_GRACE_DAYS = 3
 
 
@@ -71,11 +70,7 @@ def remind_upcoming_sessions(*, now: datetime.datetime | None = None) -> int:
     """Tell the host unit's people about each session starting within the next 7 days."""
     now = now or timezone.now()
     sessions = list(
-        Session.objects.filter(
-            status__in=[SessionStatus.PLANNED, SessionStatus.POSTPONED],
-            starts_at__gte=now,
-            starts_at__lte=now + datetime.timedelta(days=UPCOMING_DAYS),
-        )
+        Session.objects.upcoming(now=now, within=datetime.timedelta(days=UPCOMING_DAYS))
         .annotate(last_postponement=Max("postponements__pk"))
         .select_related("host_unit")
         .prefetch_related("chairs__person", "chairs__position")
@@ -100,14 +95,13 @@ def remind_upcoming_sessions(*, now: datetime.datetime | None = None) -> int:
 
 
 def remind_opinions(*, today: datetime.date | None = None) -> int:
-    """Tell agencies and the board staff above them about opinions due within 3 days or overdue.
+    """Tell agencies and the board staff above them about opinions due soon or overdue.
 
     One e-mail per person lists all their newly due and newly overdue opinions.
     """
     today = today or timezone.localdate()
     opinions = list(
-        Opinion.objects.awaiting_agency()
-        .filter(agency__isnull=False, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+        Opinion.objects.filter(overdue_q(today) | due_soon_q(today), agency__isnull=False)
         .select_related("unit", "agency")
         .order_by("deadline", "pk")
     )

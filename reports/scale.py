@@ -44,6 +44,7 @@ from feedback.demo import ANSWERERS, FAMILY, FIELDS, GIVEN
 from feedback.holidays import holidays_prefill
 from feedback.models import EventKind, Field, Holiday, Opinion, OpinionEvent, OpinionStatus
 from feedback.text import fold
+from feedback.workflow import OPINION_WORKFLOW
 
 SESSIONS_PER_YEAR = 4
 OPINIONS_PER_SESSION = 40
@@ -215,6 +216,15 @@ def generated_scale() -> str | None:
         if scale.communes == communes:
             return scale.name
     return f"{communes} communes"
+
+
+def _take(timeline, name, at, text="", agency=None, deadline=None) -> str:
+    """One step of an opinion's workflow as the model takes it (feedback/workflow.py): allowed
+    from the state the timeline has reached, to the state and with the event it declares."""
+    step = OPINION_WORKFLOW[name]
+    OPINION_WORKFLOW.require(timeline[-1][3], name)
+    timeline.append((step.event, at, text, step.targets[0], agency, deadline))
+    return step.targets[0]
 
 
 def _aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -642,71 +652,43 @@ class Generator:
                         "updated_at": recorded,
                     }
                     timeline = [(EventKind.RECORDED, recorded, "", OpinionStatus.NEW, None, None)]
+                    step = functools.partial(_take, timeline)
                     if state == "answered":
                         answer = "Đã giải thích, làm rõ tại hội nghị theo quy định hiện hành."
                         closed = recorded + datetime.timedelta(minutes=30)
                         row |= {
-                            "status": OpinionStatus.ANSWERED,
+                            "status": step("answer", closed, answer),
                             "session_answer": answer,
                             "answered_by": rng.choice(ANSWERERS),
                             "closed_at": closed,
                             "updated_at": closed,
                         }
-                        timeline.append(
-                            (EventKind.ANSWERED, closed, answer, OpinionStatus.ANSWERED, None, None)
-                        )
                     elif state == "duplicate" and opinion_id > first_in_session:
                         closed = recorded + datetime.timedelta(minutes=40)
                         original = rng.randrange(first_in_session, opinion_id)
                         row |= {
-                            "status": OpinionStatus.DUPLICATE,
+                            "status": step("duplicate", closed, f"#{original}"),
                             "duplicate_of_id": original,
                             "closed_at": closed,
                             "updated_at": closed,
                         }
-                        timeline.append(
-                            (
-                                EventKind.DUPLICATE,
-                                closed,
-                                f"#{original}",
-                                OpinionStatus.DUPLICATE,
-                                None,
-                                None,
-                            )
-                        )
                     else:
                         agency_short = agency_short or "KT&HT"
                         agency = agencies[parent, agency_short]
                         row |= {
-                            "status": OpinionStatus.FORWARDED,
+                            "status": step("forward", forwarded, "", agency, deadline),
                             "agency_id": agency,
                             "deadline": deadline,
                             "forwarded_at": forwarded,
                             "updated_at": forwarded,
                         }
-                        timeline.append(
-                            (
-                                EventKind.FORWARDED,
-                                forwarded,
-                                "",
-                                OpinionStatus.FORWARDED,
-                                agency,
-                                deadline,
-                            )
-                        )
                         if state in ("in_progress", "resolved", "unresolvable"):
                             at = forwarded + datetime.timedelta(days=rng.randint(3, 10), hours=1)
-                            row |= {"status": OpinionStatus.IN_PROGRESS, "updated_at": at}
-                            timeline.append(
-                                (
-                                    EventKind.PROGRESS,
-                                    at,
-                                    "Đã kiểm tra hiện trạng, đang xác minh hồ sơ.",
-                                    OpinionStatus.IN_PROGRESS,
-                                    agency,
-                                    deadline,
-                                )
-                            )
+                            note = "Đã kiểm tra hiện trạng, đang xác minh hồ sơ."
+                            row |= {
+                                "status": step("progress", at, note, agency, deadline),
+                                "updated_at": at,
+                            }
                         if state == "resolved":
                             closed_day = deadline - datetime.timedelta(days=rng.randint(0, 4))
                             closed = max(_aware(closed_day, 15), at)
@@ -715,42 +697,22 @@ class Generator:
                                 "bằng văn bản."
                             )
                             row |= {
-                                "status": OpinionStatus.RESOLVED,
+                                "status": step("resolve", closed, answer, agency, deadline),
                                 "answer": answer,
                                 "answer_document_number": document_number(agency_short),
                                 "answer_document_date": timezone.localtime(closed).date(),
                                 "closed_at": closed,
                                 "updated_at": closed,
                             }
-                            timeline.append(
-                                (
-                                    EventKind.RESOLVED,
-                                    closed,
-                                    answer,
-                                    OpinionStatus.RESOLVED,
-                                    agency,
-                                    deadline,
-                                )
-                            )
                         elif state == "unresolvable":
                             closed = max(_aware(deadline, 15), at)
                             reason = "Vượt thẩm quyền giải quyết; đã báo cáo cấp trên."
                             row |= {
-                                "status": OpinionStatus.UNRESOLVABLE,
+                                "status": step("unresolvable", closed, reason, agency, deadline),
                                 "unresolved_reason": reason,
                                 "closed_at": closed,
                                 "updated_at": closed,
                             }
-                            timeline.append(
-                                (
-                                    EventKind.UNRESOLVABLE,
-                                    closed,
-                                    reason,
-                                    OpinionStatus.UNRESOLVABLE,
-                                    agency,
-                                    deadline,
-                                )
-                            )
                     previous = ""
                     for kind, at, text, status, agency, deadline_then in timeline:
                         events.append(

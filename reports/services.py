@@ -14,15 +14,11 @@ from .models import Report, ReportStatus
 logger = logging.getLogger(__name__)
 
 
-class ReportError(Exception):
-    """A problem the user can understand and act on; its message is shown on the report page."""
-
-
-def report_queue(*, report: Report) -> bool:
+def report_queue(*, report: Report) -> None:
     """Send the report to the worker once the current transaction commits.
 
-    Returns False when the broker cannot be reached: the row stays queued and the periodic job
-    sends it again when the broker is back, so nobody has to ask twice.
+    When the broker cannot be reached the row stays queued and the periodic job sends it again
+    when the broker is back, so nobody has to ask twice.
     """
     from .tasks import render_report
 
@@ -33,7 +29,6 @@ def report_queue(*, report: Report) -> bool:
             logger.exception("Report %s could not be queued; it will be requeued later", report.pk)
 
     transaction.on_commit(send)
-    return True
 
 
 def report_generate(*, report_id: int) -> Report | None:
@@ -49,10 +44,10 @@ def report_generate(*, report_id: int) -> Report | None:
         report.attempts += 1
         report.error = ""
         report.save(update_fields=["status", "started_at", "attempts", "error"])
+    # Nothing in making a report is the user's to correct (the form checked the request): any
+    # error is retried by the task and, after the last retry, told as a generic message.
     try:
         pdf = report_render_pdf(report=report)
-    except ReportError as error:
-        return _fail(report, str(error))
     except Exception:
         logger.exception("Report %s failed to render", report.pk)
         raise

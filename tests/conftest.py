@@ -1,10 +1,23 @@
 """Named actors for every test: the demo's people, so permission tests read as sentences."""
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
+
+# The property-based tests (tests/test_fuzz_forms.py). `make test` and CI draw the same examples
+# on every run, so a run's result is reproducible; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) explores
+# with random seeds for longer, and a finding it prints is then kept as an explicit @example.
+# Neither writes an example database: a .hypothesis folder would land in the working tree.
+hypothesis_settings.register_profile(
+    "repeatable", max_examples=25, derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.register_profile("fuzz", max_examples=400, derandomize=False, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture

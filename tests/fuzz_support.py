@@ -21,13 +21,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-# Examples share the test's fixtures (each runs in its own rolled-back transaction), and no
-# example database is written: a .hypothesis folder would land in the working tree.
+# Examples share the test's fixtures (each runs in its own rolled-back transaction). How many
+# examples and whether they are random comes from the profile tests/conftest.py loads: the same
+# examples on every run of `make test`, random ones for longer under `make fuzz`.
 FUZZ = settings(
-    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    database=None,
 )
 
 SCRIPT = "<script>alert(1)</script>"

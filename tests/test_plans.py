@@ -139,6 +139,24 @@ def test_history_names_the_units_and_documents_that_changed(board_staff):
     assert ("–", "830-CV/HU") in shown
 
 
+def test_history_does_not_name_documents_outside_the_readers_units(board_staff, officer):
+    directive = make_document()
+    other_communes = make_document(number="12-CV/ĐU", unit_=unit("Bách Thuận"))
+    board_staff.post("/plans/new/", plan_data())
+    plan = Plan.objects.get()
+    board_staff.post(
+        f"/plans/{plan.pk}/edit/", plan_data(documents=[directive.pk, other_communes.pk])
+    )
+
+    staff_page = board_staff.get(f"/plans/{plan.pk}/")
+    assert "12-CV/ĐU" in staff_page.text
+    page = officer.get(f"/plans/{plan.pk}/")
+    assert page.status_code == 200
+    assert "12-CV/ĐU" not in page.text
+    shown = {(c["old"], c["new"]) for entry in page.context["history"] for c in entry["changes"]}
+    assert ("–", "830-CV/HU, 1 văn bản ngoài các đơn vị của bạn") in shown
+
+
 # Validation
 
 
@@ -163,6 +181,24 @@ def test_a_malformed_date_is_explained_and_kept(board_staff):
     response = board_staff.post("/plans/new/", plan_data(period_start="31/02/2019"))
     assert field_error(response, "id_period_start")
     assert 'value="31/02/2019"' in response.text
+
+
+def test_plan_dates_are_held_to_1945_to_2100(board_staff):
+    response = board_staff.post(
+        "/plans/new/", plan_data(issued_on="26/09/1900", period_end="31/12/9999")
+    )
+    assert "01/01/1945" in field_error(response, "id_issued_on")
+    assert "31/12/2100" in field_error(response, "id_period_end")
+    assert 'value="31/12/9999"' in response.text
+    assert not Plan.objects.exists()
+
+
+def test_a_plan_form_with_an_impossible_document_id_is_refused_not_a_crash(board_staff):
+    make_document()
+    response = board_staff.post("/plans/new/", plan_data(documents=["9223372036854775808"]))
+    assert response.status_code == 200
+    assert field_error(response, "id_documents")
+    assert not Plan.objects.exists()
 
 
 def test_same_number_on_the_same_day_is_refused(board_staff):
@@ -226,6 +262,18 @@ def test_a_scan_over_twenty_megabytes_is_refused():
         validate_scan(big)
     assert error.value.code == "scan_size"
     validate_scan(SimpleUploadedFile("scan.pdf", PDF + b"0" * (19 * 1024 * 1024)))
+
+
+def test_a_request_larger_than_any_form_accepts_is_refused_before_it_is_read(board_staff):
+    # The client sends a small body and claims 500 MB: reading it would fail the test client.
+    response = board_staff.post(
+        "/plans/new/",
+        {**plan_data(), "attachment": SimpleUploadedFile("scan.pdf", PDF)},
+        CONTENT_LENGTH=str(500 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "500,0 MB" in response.text and "21 MB" in response.text
+    assert not Plan.objects.exists()
 
 
 # Who reads which plan
@@ -403,6 +451,14 @@ def test_board_staff_edit_their_documents_but_not_the_provinces(board_staff):
     assert board_staff.get(f"/documents/{provinces.pk}/edit/").status_code == 403
     listed = {d.number: d.can_edit for d in board_staff.get("/documents/").context["page"]}
     assert listed == {"830-CV/HU": True, "07-QC/TU": False}
+
+
+def test_a_document_dated_9999_is_refused(board_staff):
+    data = {"number": "830-CV/HU", "issued_on": "31/12/9999", "issuer": "Huyện ủy",
+            "title": "Ngày sai", "unit": district().pk}  # fmt: skip
+    response = board_staff.post("/documents/new/", data)
+    assert "31/12/2100" in field_error(response, "id_issued_on")
+    assert not Document.objects.exists()
 
 
 def test_document_number_change_changes_its_type(board_staff):

@@ -15,12 +15,14 @@ from reports.charts import Bar, bar_chart
 from reports.figures import report_figures
 from reports.models import Letterhead, PeriodKind, Report
 from reports.pdf import (
+    fonts_only_fetcher,
     letterhead_for,
     report_number_placeholder,
     report_render_pdf,
     session_minutes_pdf,
     session_notice_pdf,
 )
+from reports.typeface import FAMILY, FONT_DIR, font_faces
 
 from .factories import agency, district, make_opinion, make_plan, make_session, unit
 
@@ -58,9 +60,12 @@ def fonts(reader: PdfReader) -> set[str]:
     return names
 
 
-def only_liberation_serif(reader: PdfReader) -> bool:
+def only_the_shipped_serif(reader: PdfReader) -> bool:
+    """Every font embedded is Liberation Serif from reports/fonts/: WeasyPrint names a font loaded
+    through @font-face after the family the documents give it, which no machine's font has."""
     names = fonts(reader)
-    return bool(names) and all(name.startswith("LiberationSerif") for name in names)
+    family = FAMILY.replace(" ", "")
+    return bool(names) and all(name.startswith(family) for name in names)
 
 
 def report_of(unit_, *, kind, year, start, end, report_date, quarter=None, **fields):
@@ -132,13 +137,39 @@ def test_report_pdf_keeps_vietnamese_letters(first_half_2019):
         assert expected in text, expected
 
 
-def test_report_pdf_is_a4_with_liberation_serif_embedded(first_half_2019):
+def test_report_pdf_is_a4_with_the_shipped_liberation_serif_embedded(first_half_2019):
     _, _, reader, _ = first_half_2019
     assert len(reader.pages) > 1
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(width - A4[0]) <= 1 and abs(height - A4[1]) <= 1
-    assert only_liberation_serif(reader), fonts(reader)
+    assert only_the_shipped_serif(reader), fonts(reader)
+
+
+def test_the_fonts_come_from_the_repository_with_their_licence():
+    from django.conf import settings
+
+    for face in font_faces():
+        path = FONT_DIR / face["url"].rsplit("/", 1)[-1]
+        assert path.is_relative_to(settings.BASE_DIR) and path.stat().st_size > 100_000
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (FONT_DIR / "OFL.txt").read_text()
+
+
+def test_the_pdf_fetcher_reads_the_fonts_and_nothing_else():
+    fetcher = fonts_only_fetcher()
+    fetched = fetcher.fetch(font_faces()[0]["url"])
+    assert fetched.read(4) == b"\x00\x01\x00\x00"  # a TrueType file
+    fetched.close()
+    for url in [
+        FONT_DIR.as_uri() + "/../../../etc/passwd",
+        FONT_DIR.as_uri() + "/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        FONT_DIR.as_uri() + "-other/LiberationSerif-Regular.ttf",
+        (FONT_DIR / "OFL.txt").as_uri(),
+        "file://example.com" + FONT_DIR.as_posix() + "/LiberationSerif-Regular.ttf",
+        "https://example.com/font.ttf",
+    ]:
+        with pytest.raises(ValueError, match="nothing but their fonts"):
+            fetcher.fetch(url)
 
 
 def test_report_pdf_numbers_pages_from_the_second(first_half_2019):
@@ -250,7 +281,7 @@ def test_notice_holds_the_topic_date_venue_and_chairs(held_session):
         assert expected in text, expected
     for chair in held_session.chairs.select_related("person"):
         assert chair.person.full_name in text
-    assert only_liberation_serif(reader), fonts(reader)
+    assert only_the_shipped_serif(reader), fonts(reader)
 
 
 def test_notice_of_a_cancelled_session_says_so(demo):

@@ -10,7 +10,10 @@ import openpyxl
 import pytest
 from django.core.files.base import ContentFile
 
+from accounts.models import Role
 from dialogues.models import CalendarFeed, Document, DocumentType, PlanTarget, SessionStatus
+from dialogues.workflow import SESSION_WORKFLOW
+from feedback.workflow import OPINION_WORKFLOW
 from reports.models import Report, ReportStatus
 
 from .factories import district, make_opinion, make_plan, make_session, unit
@@ -22,23 +25,22 @@ ROLES = ["board_staff", "officer", "outsider", "responder", "leader", "administr
 READ = {"board_staff": 200, "officer": 200, "outsider": 200, "responder": 403, "leader": 200,
         "administrator": 200, "anonymous": 302}  # fmt: skip
 READ_DN = {**READ, "outsider": 404}  # an object of Dũng Nghĩa
-EDIT_DN = {**READ_DN, "leader": 403, "administrator": 403}  # scheduling and logging sessions
-RECORD_DN = EDIT_DN  # entering and routing opinions
+EDIT_DN = {**READ_DN, "leader": 403, "administrator": 403}
+RECORD_DN = EDIT_DN  # entering and importing opinions
 PLAN_EDIT = {**READ, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
 POST_ONLY = {**READ, "board_staff": 405, "officer": 405, "outsider": 405, "leader": 405,
              "administrator": 405}  # fmt: skip
 PLAN_POST = {**PLAN_EDIT, "board_staff": 405}
-SESSION_POST_DN = {**EDIT_DN, "board_staff": 405, "officer": 405, "outsider": 405}
 EVERYONE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
 PERSONAL_POST = dict.fromkeys(ROLES, 405) | {"anonymous": 302}
 OPINION_DN = {**READ_DN, "responder": 200}  # the responder's agency has it
-HANDLE_DN = {**OPINION_DN, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
-ROUTE_DN = {**READ_DN, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
 QUEUE = dict.fromkeys(ROLES, 403) | {"responder": 200, "anonymous": 302}
 PUBLIC = dict.fromkeys(ROLES, 200)
 SCHEDULE = {**PLAN_EDIT, "officer": 200, "outsider": 200}
 # A held session is no longer edited: its editors are sent back to its page.
-HELD_EDIT_DN = {**EDIT_DN, "board_staff": 302, "officer": 302}
+HELD_EDIT = {"board_staff": 302, "officer": 302}
+# A step that only posts: those it admits get 405 for a GET.
+POST_ONLY_STEP = {"board_staff": 405, "officer": 405, "outsider": 405}
 # No file was uploaded: readers in scope get "not found" for the download.
 NO_FILE = READ | dict.fromkeys(
     ["board_staff", "officer", "outsider", "leader", "administrator"], 404
@@ -50,6 +52,27 @@ REPORT_POST_DN = {**READ_DN, "board_staff": 405, "officer": 405, "outsider": 405
                   "administrator": 403}  # fmt: skip
 NO_FILE_DN = READ_DN | dict.fromkeys(["board_staff", "officer", "leader", "administrator"], 404)
 UNIT_DN = READ_DN
+ACTOR_ROLES = {"board_staff": Role.BOARD_STAFF, "officer": Role.COMMUNE_OFFICER,
+               "outsider": Role.COMMUNE_OFFICER, "responder": Role.AGENCY_RESPONDER,
+               "leader": Role.LEADER, "administrator": Role.ADMINISTRATOR}  # fmt: skip
+
+
+def step(workflow, *names):
+    """A workflow step's page of a Dũng Nghĩa record: open to the roles its declaration names
+    (the outsider's role too, who then finds nothing: 404), refused to the others."""
+    roles = workflow.roles(*names)
+    answers = {actor: 200 if role in roles else 403 for actor, role in ACTOR_ROLES.items()}
+    if Role.COMMUNE_OFFICER in roles:
+        answers["outsider"] = 404
+    return {**answers, "anonymous": 302}
+
+
+def opinion_step(*names):
+    return step(OPINION_WORKFLOW, *names)
+
+
+def session_step(*names):
+    return step(SESSION_WORKFLOW, *names)
 
 
 @pytest.fixture
@@ -112,12 +135,13 @@ def matrix(o):
         "dialogues:session-list": ("/sessions/", READ),
         "dialogues:session-create": ("/sessions/new/", SCHEDULE),
         "dialogues:session-detail": (f"/sessions/{s}/", READ_DN),
-        "dialogues:session-update": (f"/sessions/{s}/edit/", HELD_EDIT_DN),
-        "dialogues:session-mark-held": (f"/sessions/{s}/held/", EDIT_DN),
-        "dialogues:session-record": (f"/sessions/{s}/record/", EDIT_DN),
-        "dialogues:session-postpone": (f"/sessions/{s}/postpone/", EDIT_DN),
-        "dialogues:session-reschedule": (f"/sessions/{s}/reschedule/", SESSION_POST_DN),
-        "dialogues:session-cancel": (f"/sessions/{s}/cancel/", EDIT_DN),
+        "dialogues:session-update": (f"/sessions/{s}/edit/", session_step("edit") | HELD_EDIT),
+        "dialogues:session-mark-held": (f"/sessions/{s}/held/", session_step("held")),
+        "dialogues:session-record": (f"/sessions/{s}/record/", session_step("record")),
+        "dialogues:session-postpone": (f"/sessions/{s}/postpone/", session_step("postpone")),
+        "dialogues:session-reschedule": (f"/sessions/{s}/reschedule/",
+                                          session_step("reschedule") | POST_ONLY_STEP),
+        "dialogues:session-cancel": (f"/sessions/{s}/cancel/", session_step("cancel")),
         "dialogues:session-minutes-file": (f"/sessions/{s}/minutes/", NO_FILE_DN),
         "dialogues:session-notice": (f"/sessions/{s}/notice/", READ_DN),
         "dialogues:session-calendar": ("/sessions/calendar/", READ),
@@ -129,14 +153,16 @@ def matrix(o):
         "feedback:opinion-list": ("/opinions/", READ),
         "feedback:opinion-export-xlsx": ("/opinions/export.xlsx", READ),
         "feedback:opinion-detail": (f"/opinions/{op}/", OPINION_DN),
-        "feedback:opinion-answer": (f"/opinions/{op}/answer/", RECORD_DN),
-        "feedback:opinion-forward": (f"/opinions/{op}/forward/", RECORD_DN),
-        "feedback:opinion-progress": (f"/opinions/{op}/progress/", HANDLE_DN),
-        "feedback:opinion-resolve": (f"/opinions/{op}/resolve/", HANDLE_DN),
-        "feedback:opinion-unresolvable": (f"/opinions/{op}/unresolvable/", HANDLE_DN),
-        "feedback:opinion-reopen": (f"/opinions/{op}/reopen/", RECORD_DN),
-        "feedback:opinion-duplicate": (f"/opinions/{op}/duplicate/", RECORD_DN),
-        "feedback:opinion-deadline": (f"/opinions/{op}/deadline/", ROUTE_DN),
+        "feedback:opinion-answer": (f"/opinions/{op}/answer/", opinion_step("answer")),
+        "feedback:opinion-forward": (f"/opinions/{op}/forward/",
+                                      opinion_step("forward", "reforward")),
+        "feedback:opinion-progress": (f"/opinions/{op}/progress/", opinion_step("progress")),
+        "feedback:opinion-resolve": (f"/opinions/{op}/resolve/", opinion_step("resolve")),
+        "feedback:opinion-unresolvable": (f"/opinions/{op}/unresolvable/",
+                                           opinion_step("unresolvable")),
+        "feedback:opinion-reopen": (f"/opinions/{op}/reopen/", opinion_step("reopen")),
+        "feedback:opinion-duplicate": (f"/opinions/{op}/duplicate/", opinion_step("duplicate")),
+        "feedback:opinion-deadline": (f"/opinions/{op}/deadline/", opinion_step("deadline")),
         "feedback:session-opinions": (f"/sessions/{s}/opinions/", READ_DN),
         "feedback:opinion-import": (f"/sessions/{s}/opinions/import/", RECORD_DN),
         "feedback:opinion-import-template": ("/opinions/import-template.xlsx", PLAN_EDIT | {

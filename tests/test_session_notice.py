@@ -101,3 +101,30 @@ def test_anonymous_visitor_is_sent_to_login(anonymous, session):
 
 def test_notice_of_a_missing_session_is_404(board_staff, demo):
     assert board_staff.get(reverse("dialogues:session-notice", args=[999999])).status_code == 404
+
+
+def test_the_page_and_the_pdf_name_the_chairs_in_the_same_order(officer, demo):
+    """One context for both: by position, then by name (the page once put the newest first)."""
+    import datetime
+    import io
+
+    from pypdf import PdfReader
+
+    from communes.models import Person
+
+    head = OfficeHolder.objects.filter(unit=unit("Dũng Nghĩa"), position__is_head=True).first()
+    older = OfficeHolder.objects.create(
+        person=Person.objects.create(full_name="An Thị Bình"), position=head.position,
+        unit=head.unit, start_date=datetime.date(2016, 1, 1),
+    )  # fmt: skip
+    newer = OfficeHolder.objects.create(
+        person=Person.objects.create(full_name="Vũ Văn Xuân"), position=head.position,
+        unit=head.unit, start_date=datetime.date(2018, 1, 1),
+    )  # fmt: skip
+    session = make_session(plan=make_plan(), host=unit("Dũng Nghĩa"), chairs=[newer, older])
+
+    page = officer.get(notice_url(session)).content.decode()
+    pdf = officer.get(reverse("reports:session-notice-pdf", args=[session.pk])).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for shown in (page, " ".join(text.split())):
+        assert shown.index("An Thị Bình") < shown.index("Vũ Văn Xuân")

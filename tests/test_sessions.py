@@ -162,6 +162,30 @@ def test_a_chair_booked_twice_must_be_confirmed(officer, plan):
     assert Session.objects.count() == 2
 
 
+def test_a_chair_booked_in_another_communes_session_is_counted_not_shown(officer, plan):
+    host, other = unit("Dũng Nghĩa"), unit("Bách Thuận")
+    chair = OfficeHolder.objects.filter(unit=host, position__is_head=True).first()
+    # The same person also chairs, that morning, a session of a commune the officer cannot open.
+    elsewhere = OfficeHolder.objects.create(
+        person=chair.person, position=chair.position, unit=other, start_date=chair.start_date
+    )
+    hidden = make_session(plan=plan, host=other, day="20/06/2019", hours=(9, 12),
+                          topic="Buổi kín của Bách Thuận", chairs=[elsewhere])  # fmt: skip
+
+    response = officer.post("/sessions/new/", form_data(plan, host, chairs=[chair.pk]))
+    assert "confirm_overlap" in response.context["form"].errors
+    assert "Buổi kín của Bách Thuận" not in response.text
+    assert f"/sessions/{hidden.pk}/" not in response.text
+    assert "Bách Thuận" not in response.text.split("alert-warning", 1)[1].split("</div>", 1)[0]
+
+    response = officer.post(
+        "/sessions/new/", form_data(plan, host, chairs=[chair.pk], confirm_overlap="on"),
+        follow=True,
+    )  # fmt: skip
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and "Buổi kín" not in warnings[0] and "1" in warnings[0]
+
+
 def test_a_cancelled_session_does_not_block_its_chairs(officer, plan):
     host = unit("Dũng Nghĩa")
     make_session(plan=plan, host=host, day="20/06/2019", status=SessionStatus.CANCELLED)

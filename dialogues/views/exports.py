@@ -10,10 +10,9 @@ from accounts.access import allow
 from config.exports import XLSX, attachment, export_or_back
 
 from ..access import READERS
-from ..documents import official_date
 from ..exports import MAX_EXPORT_ROWS, session_dataset
 from ..filters import SessionFilter
-from ..models import SessionStatus
+from ..notice import session_notice_context
 from ..selectors import session_for
 
 
@@ -59,31 +58,5 @@ def session_export_csv(request):
 def session_notice(request, pk):
     """The notice (Thông báo) inviting residents to a session, laid out to be printed."""
     session = session_for(request.user, pk)
-    host = session.host_unit
-    attending = list(session.attending_units.all())
-    chairs = [
-        {"name": chair.person.full_name, "position": chair.position.name,
-         "unit": chair.unit.in_sentence}
-        for chair in session.chairs.select_related("person", "position", "unit")
-    ]  # fmt: skip
-    postponement = None
-    if session.status == SessionStatus.POSTPONED:
-        postponement = session.postponements.order_by("-created_at").first()
-    committee = host.party_committee
-    letterhead = _("%(party)s – People's Committee") % {"party": committee}
-    context = {
-        "session": session,
-        "plan": session.plan,
-        "starts": timezone.localtime(session.starts_at),
-        "ends": timezone.localtime(session.ends_at),
-        "letterhead": letterhead,
-        "issuer": f"{letterhead} {host.in_sentence}",
-        "notice_date": official_date(session.notice_date) if session.notice_date else None,
-        "residents": ", ".join(unit.in_sentence for unit in attending),
-        "chairs": chairs,
-        "signatory": chairs[0] if chairs else None,
-        "postponement": postponement,
-        "is_cancelled": session.status == SessionStatus.CANCELLED,
-        "is_postponed": session.status == SessionStatus.POSTPONED,
-    }
+    context = session_notice_context(session)
     return render(request, "dialogues/session_notice.html", context)

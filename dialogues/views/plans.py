@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import allow
@@ -121,7 +122,7 @@ def _render_plan_detail(request, plan, *, target_form=None, bulk_form=None):
             :SESSIONS_ON_PLAN_PAGE
         ],
         "session_count": sessions.count(),
-        "history": _history(plan),
+        "history": _history(plan, user=user),
     }
     if can_edit:
         context["target_form"] = target_form or TargetForm(plan=plan, user=user)
@@ -129,7 +130,7 @@ def _render_plan_detail(request, plan, *, target_form=None, bulk_form=None):
     return render(request, "dialogues/plan_detail.html", context)
 
 
-def _history(plan):
+def _history(plan, *, user):
     """The plan's changes, newest first: who, when, and each field's old and new value."""
     records = list(
         plan.history.select_related("history_user").order_by("-history_date", "-history_id")[
@@ -146,12 +147,14 @@ def _history(plan):
         changes = record.diff_against(previous).changes
         if changes:
             entries.append({"record": record, "created": False, "changes": changes})
-    _describe_changes(entries)
+    _describe_changes(entries, user=user)
     return entries
 
 
-def _describe_changes(entries):
-    """Turn raw history values (ids, dates, file names) into what a reader recognises."""
+def _describe_changes(entries, *, user):
+    """Turn raw history values (ids, dates, file names) into what a reader recognises.
+
+    Documents the reader cannot see are counted, not named, as on the plan's page itself."""
     unit_ids, document_ids = set(), set()
     for entry in entries:
         for change in entry["changes"]:
@@ -161,13 +164,29 @@ def _describe_changes(entries):
                 for rows in (change.old, change.new):
                     document_ids.update(row["document"] for row in rows)
     units = {u.pk: u.full_name for u in AdministrativeUnit.objects.filter(pk__in=unit_ids)}
-    numbers = dict(Document.objects.filter(pk__in=document_ids).values_list("pk", "number"))
+    numbers = dict(
+        Document.objects.visible_to(user).filter(pk__in=document_ids).values_list("pk", "number")
+    )
+
+    def documents(rows):
+        shown = [numbers[row["document"]] for row in rows if row["document"] in numbers]
+        hidden = len(rows) - len(shown)
+        if hidden:
+            shown.append(
+                ngettext(
+                    "%(count)s document outside your units",
+                    "%(count)s documents outside your units",
+                    hidden,
+                )
+                % {"count": hidden}
+            )
+        return ", ".join(shown) or "–"
 
     def show(field, value):
         if field == "unit":
             return units.get(value, "–")
         if field == "documents":
-            return ", ".join(numbers.get(row["document"], "?") for row in value) or "–"
+            return documents(value)
         if hasattr(value, "strftime"):
             return value.strftime("%d/%m/%Y")
         if field == "attachment":

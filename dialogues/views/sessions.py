@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
@@ -20,6 +21,7 @@ from ..filters import SessionFilter
 from ..forms import CancelForm, HeldForm, HostUnitForm, PostponeForm, SessionForm
 from ..models import Session, SessionStatus
 from ..selectors import session_for
+from ..workflow import SESSION_WORKFLOW
 
 SESSIONS_PER_PAGE = 25
 
@@ -54,7 +56,8 @@ def session_detail(request, pk):
         "postponements": session.postponements.select_related("created_by"),
         "history": history_entries(session),
         "opinion_count": Opinion.objects.visible_to(request.user).filter(session=session).count(),
-        "can_edit": request.user.role in SESSION_EDITORS,
+        # The buttons: what the workflow offers this role on this session now.
+        "actions": SESSION_WORKFLOW.offered(session, request.user.role),
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,
     }
@@ -98,10 +101,10 @@ def _initial_plan(request, host):
     return {"plan": as_id(plan)} if as_id(plan) is not None else {}
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("edit"))
 def session_update(request, pk):
     session = session_for(request.user, pk)
-    if not session.is_open:
+    if not SESSION_WORKFLOW.allows(session.status, "edit"):
         messages.error(request, _("Only planned or postponed sessions can be edited."))
         return redirect(session)
     host = session.host_unit
@@ -154,6 +157,18 @@ def _saved_messages(request, form, text):
             _("A chair is also booked into “%(topic)s” (%(host)s) at an overlapping time.")
             % {"topic": other.topic, "host": other.host_unit.name},
         )
+    if count := form.unreadable_overlaps:
+        messages.warning(
+            request,
+            ngettext(
+                "A chair is also booked into %(count)s session of a unit outside yours at an "
+                "overlapping time.",
+                "A chair is also booked into %(count)s sessions of units outside yours at an "
+                "overlapping time.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 def _transition_page(request, pk, *, form_class, template, perform, success, initial=None):
@@ -200,7 +215,7 @@ def _attach_errors(form, error):
         form.add_error(None, error)
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("held"))
 def session_mark_held(request, pk):
     def perform(session, data):
         services.session_mark_held(session=session, by=request.user, **data)
@@ -211,7 +226,7 @@ def session_mark_held(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("record"))
 def session_record(request, pk):
     session = session_for(request.user, pk)
     initial = {
@@ -229,7 +244,7 @@ def session_record(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("postpone"))
 def session_postpone(request, pk):
     def perform(session, data):
         services.session_postpone(
@@ -246,7 +261,7 @@ def session_postpone(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("cancel"))
 def session_cancel(request, pk):
     def perform(session, data):
         services.session_cancel(session=session, by=request.user, reason=data["reason"])
@@ -257,7 +272,7 @@ def session_cancel(request, pk):
     )  # fmt: skip
 
 
-@allow(*SESSION_EDITORS)
+@allow(*SESSION_WORKFLOW.roles("reschedule"))
 @require_POST
 def session_reschedule(request, pk):
     session = session_for(request.user, pk)

@@ -10,13 +10,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import allow
+from config.exports import XLSX
 from dialogues.models import SessionStatus
 from dialogues.selectors import session_for
 
 from ..access import RECORDERS
 from ..imports import MAX_BYTES, MAX_ROWS, OpinionImportForm, opinions_import, template_xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Beyond this the page would be unreadable; the count still says how many there are.
 ERRORS_SHOWN = 300
 

@@ -11,7 +11,7 @@ from accounts.access import allow
 from config.concurrency import changed_since, lock
 from config.parsing import as_id
 
-from ..access import DETAIL_READERS, HANDLERS, RECORDERS, ROUTERS
+from ..access import DETAIL_READERS
 from ..forms import (
     AnswerForm,
     DeadlineForm,
@@ -21,37 +21,40 @@ from ..forms import (
     ReasonForm,
     ResolveForm,
 )
-from ..models import AWAITING_AGENCY, Opinion, OpinionStatus
+from ..models import Opinion
 from ..selectors import opinion_for
+from ..workflow import OPINION_WORKFLOW
 
 
 @allow(*DETAIL_READERS)
 @require_safe
 def opinion_detail(request, pk):
     opinion = opinion_for(request.user, pk)
-    role = request.user.role
     context = {
         "opinion": opinion,
+        # The buttons: what the workflow offers this role in this state.
+        "actions": OPINION_WORKFLOW.offered(opinion, request.user.role),
         "events": opinion.events.select_related("by", "agency"),
-        "duplicates": opinion.duplicates.all(),
-        "statuses": OpinionStatus,
-        "awaiting_agency": opinion.status in AWAITING_AGENCY,
-        "can_record": role in RECORDERS,
-        "can_handle": role in HANDLERS,
-        "can_route": role in ROUTERS,
+        # Links both ways only to opinions the reader may open.
+        "original": Opinion.objects.visible_to(request.user)
+        .filter(pk=opinion.duplicate_of_id)
+        .first(),
+        "duplicates": Opinion.objects.visible_to(request.user).filter(duplicate_of=opinion),
     }
     return render(request, "feedback/opinion_detail.html", context)
 
 
-def _action(request, pk, *, form_class, title, perform, success, initial=None):
+def _action(request, pk, *, form_class, title, perform, success, initial=None, of_opinion=False):
     """A small form for one change; the model method checks the workflow and says what is wrong.
 
     Every action passes here: on POST the opinion's row is locked for the transaction that checks
     and writes, so of two actions at the same instant the second waits, then finds the first one's
     timeline entry (or the new status) and is told, with what it typed kept on the page.
+    `of_opinion`: the form's choices depend on the opinion (it is passed as `opinion=`).
     """
     opinion = opinion_for(request.user, pk)
-    form = form_class(request.POST or None, initial=initial or {})
+    kwargs = {"opinion": opinion} if of_opinion else {}
+    form = form_class(request.POST or None, initial=initial or {}, **kwargs)
     if request.method != "POST":
         return _action_page(request, opinion, form, title)
     with transaction.atomic():
@@ -90,7 +93,7 @@ def _action_page(request, opinion, form, title, *, conflict=None):
     return render(request, "feedback/opinion_action.html", context)
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("answer"))
 def opinion_answer(request, pk):
     return _action(
         request, pk, form_class=AnswerForm, title=_("Answered at the session"),
@@ -101,18 +104,18 @@ def opinion_answer(request, pk):
     )  # fmt: skip
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("forward", "reforward"))
 def opinion_forward(request, pk):
     return _action(
         request, pk, form_class=ForwardForm, title=_("Forward to an agency"),
-        success=_("The opinion is forwarded."),
+        success=_("The opinion is forwarded."), of_opinion=True,
         perform=lambda opinion, data: opinion.forward_to(
             data["agency"], deadline=data["deadline"], by=request.user, note=data["note"]
         ),
     )  # fmt: skip
 
 
-@allow(*HANDLERS)
+@allow(*OPINION_WORKFLOW.roles("progress"))
 def opinion_progress(request, pk):
     return _action(
         request, pk, form_class=NoteForm, title=_("Record progress"),
@@ -121,7 +124,7 @@ def opinion_progress(request, pk):
     )  # fmt: skip
 
 
-@allow(*HANDLERS)
+@allow(*OPINION_WORKFLOW.roles("resolve"))
 def opinion_resolve(request, pk):
     return _action(
         request, pk, form_class=ResolveForm, title=_("Record the answer"),
@@ -133,7 +136,7 @@ def opinion_resolve(request, pk):
     )  # fmt: skip
 
 
-@allow(*HANDLERS)
+@allow(*OPINION_WORKFLOW.roles("unresolvable"))
 def opinion_unresolvable(request, pk):
     return _action(
         request, pk, form_class=ReasonForm, title=_("Cannot be resolved"),
@@ -144,7 +147,7 @@ def opinion_unresolvable(request, pk):
     )  # fmt: skip
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("reopen"))
 def opinion_reopen(request, pk):
     return _action(
         request, pk, form_class=ReasonForm, title=_("Reopen"),
@@ -153,7 +156,7 @@ def opinion_reopen(request, pk):
     )  # fmt: skip
 
 
-@allow(*RECORDERS)
+@allow(*OPINION_WORKFLOW.roles("duplicate"))
 def opinion_duplicate(request, pk):
     def perform(opinion, data):
         original = Opinion.objects.visible_to(request.user).filter(pk=data["duplicate_of"]).first()
@@ -170,7 +173,7 @@ def opinion_duplicate(request, pk):
     )  # fmt: skip
 
 
-@allow(*ROUTERS)
+@allow(*OPINION_WORKFLOW.roles("deadline"))
 def opinion_deadline(request, pk):
     return _action(
         request, pk, form_class=DeadlineForm, title=_("Change the deadline"),

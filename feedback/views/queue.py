@@ -28,7 +28,7 @@ def agency_queue(request):
         "page": page,
         "today": today,
         "overdue_count": mine.overdue(today).count(),
-        "due_soon_count": mine.due_within(3, today).count(),
+        "due_soon_count": mine.due_soon(today).count(),
         "recently_closed": first_rows(
             mine.filter(closed_at__gte=since).for_list().order_by("-closed_at", "-pk"), 10
         ),

@@ -140,6 +140,9 @@ def browser(django_db_setup):
     # per-task storage, would open a second set of database connections, without the rows that
     # pytest-django restores before each test. The test's own queries never run while the browser
     # works, so they are allowed, on the connections pytest-django prepared.
+    if not Path(CHROMIUM).exists():
+        # Failed, not skipped: `make test` installs or asks for it first (debian-packages.txt).
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
     prepared = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
