@@ -19,10 +19,9 @@ class OfficeHolderInline(admin.TabularInline):
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(TreeAdmin):
     form = movenodeform_factory(AdministrativeUnit)
-    list_display = ("name", "kind", "code", "is_active", "merged_into", "merged_on")
+    list_display = ("name", "kind", "code", "is_active", "ended_on")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
-    autocomplete_fields = ("merged_into",)
     inlines = (HamletInline, OfficeHolderInline)
 
 
