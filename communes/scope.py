@@ -60,6 +60,23 @@ class ScopedQuerySet(models.QuerySet):
         return models.Q(**{f"{self._path_lookup()}__in": sorted(above)})
 
 
+def changeable(user, unit) -> bool:
+    """Whether the user may change a record of `unit` they can see. What they see through
+    succession (the history of the units theirs was formed from) is read only."""
+    from accounts.models import Role
+
+    if user.sees_everything or user.role == Role.AGENCY_RESPONDER:
+        return True
+    return user.unit_id is not None and unit.path.startswith(user.unit.path)
+
+
+def refuse_unless_changeable(user, unit):
+    if not changeable(user, unit):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("history of a unit that has ended is read only")
+
+
 # How many levels below the user's unit a unit filter offers: a province's districts and
 # communes (a few hundred), not the country's 3,700 units.
 CHOICE_LEVELS = 2

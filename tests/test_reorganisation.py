@@ -160,8 +160,8 @@ def test_a_dry_run_says_what_would_change_and_changes_nothing(open_work):
     before = snapshot()
     result = apply_reform(dry_run=True)
     assert snapshot() == before
-    assert "Move user dungnghia from Xã Dũng Nghĩa to Xã Vũ Thư." in result.changes
-    assert any(line.startswith("Create Xã Tân Thuận") for line in result.changes)
+    assert "Chuyển người dùng dungnghia từ Xã Dũng Nghĩa sang Xã Vũ Thư." in result.changes
+    assert any(line.startswith("Thành lập Xã Tân Thuận") for line in result.changes)
     # The dry run lists exactly what the real run then does.
     assert apply_reform().changes == result.changes
 
@@ -233,7 +233,7 @@ def test_the_command_lists_every_problem_of_a_refused_file(demo, tmp_path):
         call_command("apply_reorganisation", str(bad), "--decision", DECISION,
                      "--effective", "2025-07-01")  # fmt: skip
     message = str(error.value)
-    assert "Line 2" in message and "hamlet" in message and "most" in message
+    assert "Dòng 2" in message and "hamlet" in message and "most" in message
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("apply_reorganisation", str(MAPPING), "--decision", DECISION,
                      "--effective", "01/07/2025")  # fmt: skip

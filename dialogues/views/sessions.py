@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
+from communes.scope import changeable
 from config.history import history_count, history_entries
 from config.parsing import as_id
 from feedback.models import Opinion
@@ -52,7 +53,8 @@ def session_detail(request, pk):
         "postponements": session.postponements.select_related("created_by"),
         "history": history_entries(session),
         "opinion_count": Opinion.objects.visible_to(request.user).filter(session=session).count(),
-        "can_edit": request.user.role in SESSION_EDITORS,
+        "can_edit": request.user.role in SESSION_EDITORS
+        and changeable(request.user, session.host_unit),
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,
     }
@@ -98,7 +100,7 @@ def _initial_plan(request, host):
 
 @allow(*SESSION_EDITORS)
 def session_update(request, pk):
-    session = session_for(request.user, pk)
+    session = session_for(request.user, pk, to_change=True)
     if not session.is_open:
         messages.error(request, _("Only planned or postponed sessions can be edited."))
         return redirect(session)
@@ -160,7 +162,7 @@ def _saved_messages(request, form, text):
 
 def _transition_page(request, pk, *, form_class, template, perform, success, initial=None):
     """Show a small form for a status change, and apply it through the service on POST."""
-    session = session_for(request.user, pk)
+    session = session_for(request.user, pk, to_change=True)
     form = form_class(request.POST or None, request.FILES or None, initial=initial or {})
     if request.method == "POST" and form.is_valid():
         try:
@@ -242,7 +244,7 @@ def session_cancel(request, pk):
 @allow(*SESSION_EDITORS)
 @require_POST
 def session_reschedule(request, pk):
-    session = session_for(request.user, pk)
+    session = session_for(request.user, pk, to_change=True)
     try:
         services.session_reschedule(session=session, by=request.user)
     except ValidationError as error:

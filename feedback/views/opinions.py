@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import allow
+from communes.scope import changeable
 from config.parsing import as_id
 
 from ..access import DETAIL_READERS, HANDLERS, RECORDERS, ROUTERS
@@ -27,7 +28,8 @@ from ..selectors import opinion_for
 @require_safe
 def opinion_detail(request, pk):
     opinion = opinion_for(request.user, pk)
-    role = request.user.role
+    # History seen through succession is read only: no action is offered on it.
+    role = request.user.role if changeable(request.user, opinion.unit) else None
     context = {
         "opinion": opinion,
         "events": opinion.events.select_related("by", "agency"),
@@ -43,7 +45,7 @@ def opinion_detail(request, pk):
 
 def _action(request, pk, *, form_class, title, perform, success, initial=None):
     """A small form for one change; the model method checks the workflow and says what is wrong."""
-    opinion = opinion_for(request.user, pk)
+    opinion = opinion_for(request.user, pk, to_change=True)
     form = form_class(request.POST or None, initial=initial or {})
     events = opinion.events.count()
     seen = request.POST.get("seen", "")
