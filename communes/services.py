@@ -38,7 +38,7 @@ MAPPING_COLUMNS = [
     "predecessor",
     "share",
 ]
-AGENCY_COLUMNS = ["old_agency", "new_agency", "new_unit_code"]
+AGENCY_COLUMNS = ["old_agency", "new_agency", "new_short_name", "new_unit_code"]
 
 
 class ReorganisationRefused(Exception):
@@ -194,7 +194,7 @@ def _check_agencies(agency_map, rows):
     known = {row.successor_code for row in rows}
     return [
         _("Agencies, line %(line)d: unknown unit %(code)s.") % {"line": line, "code": code}
-        for _name, code, line in agency_map.values()
+        for _name, _short, code, line in agency_map.values()
         if code not in known and not AdministrativeUnit.objects.filter(code=code).exists()
     ]
 
@@ -242,7 +242,12 @@ def _read_agencies(text):
                 % {"line": number, "name": values["old_agency"]}
             )
         # The new agency's unit may be a successor the mapping creates: checked with the mapping.
-        mapping[values["old_agency"]] = (values["new_agency"], values["new_unit_code"], number)
+        mapping[values["old_agency"]] = (
+            values["new_agency"],
+            values["new_short_name"],
+            values["new_unit_code"],
+            number,
+        )
     return mapping, problems
 
 
@@ -416,8 +421,8 @@ def _move_opinions(old, heir, by_code, agency_map, result):
         opinion.unit = heir
         agency = opinion.agency
         if agency is not None and agency.name in agency_map:
-            new_name, unit_code, _line = agency_map[agency.name]
-            opinion.agency = _agency(new_name, unit_code, by_code)
+            new_name, short_name, unit_code, _line = agency_map[agency.name]
+            opinion.agency = _agency(new_name, short_name, unit_code, by_code)
         opinion.save()
         result.changes.append(_("Move opinion #%(pk)d of %(old)s to %(new)s.") % {
             "pk": opinion.pk, "old": old.full_name, "new": heir.full_name,
@@ -427,17 +432,19 @@ def _move_opinions(old, heir, by_code, agency_map, result):
             result.to_route.append(opinion.pk)
 
 
-def _agency(name, unit_code, by_code):
+def _agency(name, short_name, unit_code, by_code):
     unit = by_code.get(unit_code) or AdministrativeUnit.objects.get(code=unit_code)
-    return Agency.objects.get_or_create(unit=unit, name=name)[0]
+    return Agency.objects.get_or_create(unit=unit, name=name, defaults={"short_name": short_name})[
+        0
+    ]
 
 
 def _move_agencies(agency_map, say):
     from accounts.models import User
 
-    for old_name, (new_name, unit_code, _line) in agency_map.items():
+    for old_name, (new_name, short_name, unit_code, _line) in agency_map.items():
         old = Agency.objects.get(name=old_name)
-        new = _agency(new_name, unit_code, {})
+        new = _agency(new_name, short_name, unit_code, {})
         for user in User.objects.filter(agency=old).order_by("username"):
             user.agency = new
             user.save(update_fields=["agency"])

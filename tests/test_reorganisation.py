@@ -134,9 +134,9 @@ def test_waiting_opinions_move_and_those_of_an_ended_agency_are_left_for_board_s
 
 def test_an_agency_file_maps_a_district_office_to_one_of_today(open_work):
     agencies = (
-        "old_agency,new_agency,new_unit_code\n"
+        "old_agency,new_agency,new_short_name,new_unit_code\n"
         "Phòng Tài nguyên và Môi trường huyện Vũ Thư,"
-        "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên,33\n"
+        "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên,NN&MT,33\n"
     )
     result = apply_reform(agencies=agencies)
     waiting = Opinion.objects.get(pk=open_work["waiting"].pk)

@@ -41,7 +41,8 @@ class Command(BaseCommand):
             "--effective", required=True, help="The day it takes effect, YYYY-MM-DD."
         )
         parser.add_argument(
-            "--agencies", help="CSV: old_agency, new_agency, new_unit_code (optional)."
+            "--agencies",
+            help="CSV: old_agency, new_agency, new_short_name, new_unit_code (optional).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Show what would change.")
 

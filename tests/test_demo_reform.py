@@ -1,0 +1,91 @@
+"""The demo shows both worlds: the 2019 story as it was, the 2025 reorganisation applied by the
+loader through the service and the data file, and this year lived under Hưng Yên."""
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Role, User
+from communes.demo import DEMO_PASSWORD
+from communes.models import AdministrativeUnit, Succession
+from dialogues.models import Plan, Session
+from feedback.models import Opinion
+
+from .reform import DECISION, EFFECTIVE, HUNG_YEN, XA_TAN_THUAN, XA_VU_THU
+
+
+def client_of(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_the_loader_applies_the_reform_of_the_data_file_on_1_july_2025(full_demo):
+    links = Succession.objects.all()
+    assert links.count() == 32  # 30 old units, the district and the province
+    assert {(s.decision, s.effective_on) for s in links} == {(DECISION, EFFECTIVE)}
+    assert not AdministrativeUnit.objects.get(code="344").is_active
+    assert AdministrativeUnit.objects.get(code=XA_VU_THU).hamlets.count() > 10
+
+
+def test_the_new_demo_users_work_in_the_new_units(full_demo):
+    users = {u.username: (u.role, u.unit.code) for u in User.objects.exclude(unit=None)}
+    assert users["bandanvantinh"] == (Role.BOARD_STAFF, HUNG_YEN)
+    assert users["xavuthu"] == (Role.COMMUNE_OFFICER, XA_VU_THU)
+    assert users["xatanthuan"] == (Role.COMMUNE_OFFICER, XA_TAN_THUAN)
+    # The users of the old units went to their successors, with the roles they had.
+    assert users["dungnghia"] == (Role.COMMUNE_OFFICER, XA_VU_THU)
+    assert users["bachthuan"] == (Role.COMMUNE_OFFICER, XA_TAN_THUAN)
+    assert users["bandanvan"] == (Role.BOARD_STAFF, HUNG_YEN)
+    assert users["lanhdao"] == (Role.LEADER, HUNG_YEN)
+    responder = User.objects.get(username="tnmt")
+    assert responder.agency.name == "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên"
+
+
+def test_every_demo_user_logs_in_with_the_demo_password(full_demo):
+    for username in ["bandanvantinh", "xavuthu", "xatanthuan", "dungnghia", "tnmt", "lanhdao"]:
+        client = Client()
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200, username
+
+
+def test_xavuthu_sees_dung_nghias_2019_records_and_xatanthuan_does_not(full_demo):
+    session = Session.objects.filter(host_unit__name="Dũng Nghĩa", starts_at__year=2019).get()
+    opinion = Opinion.objects.filter(session=session).first()
+    xavuthu, xatanthuan = client_of("xavuthu"), client_of("xatanthuan")
+    assert xavuthu.get(f"/sessions/{session.pk}/").status_code == 200
+    assert xavuthu.get(f"/opinions/{opinion.pk}/").status_code == 200
+    assert xatanthuan.get(f"/sessions/{session.pk}/").status_code == 404
+    assert xatanthuan.get(f"/opinions/{opinion.pk}/").status_code == 404
+    today = Session.objects.filter(host_unit__code=XA_VU_THU).first()
+    assert xatanthuan.get(f"/sessions/{today.pk}/").status_code == 404
+
+
+def test_bandanvantinh_sees_the_whole_province_and_all_its_history(full_demo):
+    staff = User.objects.get(username="bandanvantinh")
+    assert Session.objects.visible_to(staff).count() == Session.objects.count()
+    assert Opinion.objects.visible_to(staff).count() == Opinion.objects.count()
+
+
+def test_this_years_plan_of_dang_uy_xa_vu_thu_and_a_session_today(full_demo):
+    plan = Plan.objects.get(number="14-KH/ĐU")
+    assert plan.unit.code == XA_VU_THU and plan.issuing_body == "Ban Thường vụ Đảng ủy xã Vũ Thư"
+    today = timezone.localdate()
+    assert plan.sessions.filter(starts_at__date=today).exists()
+    assert plan.documents.filter(number="13-HD/BTGDVTU").exists()
+    answered = Opinion.objects.filter(
+        session__plan=plan, session__starts_at__date__gte=datetime.date(today.year, 1, 1)
+    )
+    assert answered.filter(status="answered").exists()
+    assert answered.exclude(agency=None).filter(agency__unit__code=HUNG_YEN).exists()
+
+
+def test_the_2019_story_is_untouched_by_the_reform(full_demo):
+    held_2019 = Session.objects.held().filter(starts_at__year=2019)
+    assert held_2019.count() == 28
+    assert held_2019.filter(host_unit__is_active=True).count() == 0
+    assert Opinion.objects.filter(session__in=held_2019).count() > 900
