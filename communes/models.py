@@ -160,6 +160,15 @@ class AdministrativeUnit(MP_Node):
     def is_within(self, other) -> bool:
         return self.path.startswith(other.path)
 
+    def predecessors_until(self, day: datetime.date) -> dict[datetime.date, list]:
+        """The units this one succeeded after `day`, by effective date: a period starting on
+        `day` counts their records too, and a report says so."""
+        found = {}
+        links = self.predecessions.filter(effective_on__gt=day).select_related("predecessor")
+        for link in links.order_by("effective_on", "predecessor__path"):
+            found.setdefault(link.effective_on, []).append(link.predecessor)
+        return found
+
     def scope_paths(self) -> list[str]:
         """The path prefixes this unit's users see: its own and the ones it inherited."""
         return [self.path, *self.inherited_paths]
