@@ -1,4 +1,4 @@
-"""The page where board staff route the opinions a reorganisation left waiting for an ended office."""
+"""The page where board staff route opinions a reorganisation left waiting for an ended office."""
 
 from django.test import Client
 
