@@ -90,8 +90,11 @@ def letterhead_for(unit) -> Letterhead:
 
 
 def _initials(words: list[str]) -> str:
-    # Đ has no decomposition, so it stays Đ as Party numbering keeps it ("ĐU").
-    return "".join(unicodedata.normalize("NFD", word)[0] for word in words if word).upper()
+    # Đ has no decomposition, so it stays Đ as Party numbering keeps it ("ĐU"); "và" is not
+    # abbreviated: BAN TUYÊN GIÁO VÀ DÂN VẬN is BTGDV.
+    return "".join(
+        unicodedata.normalize("NFD", word)[0] for word in words if word and word.upper() != "VÀ"
+    ).upper()
 
 
 def report_number_placeholder(letterhead: Letterhead) -> str:

@@ -89,3 +89,27 @@ def test_the_2019_story_is_untouched_by_the_reform(full_demo):
     assert held_2019.count() == 28
     assert held_2019.filter(host_unit__is_active=True).count() == 0
     assert Opinion.objects.filter(session__in=held_2019).count() > 900
+
+
+def test_after_the_reform_pages_show_province_and_commune_levels_only(full_demo):
+    staff = client_of("bandanvantinh")
+    home = staff.get("/")
+    assert home.status_code == 200
+    assert "Cấp xã" in home.text and "Cấp huyện" not in home.text
+    plan = Plan.objects.get(number="25-KH/TU")
+    coverage = staff.get(f"/plans/{plan.pk}/coverage/")
+    assert "Cấp xã" in coverage.text and "Cấp huyện" not in coverage.text
+    # The 2019 plan still shows its district level: districts existed then.
+    old = staff.get(f"/plans/{Plan.objects.get(number='55-KH/HU').pk}/coverage/")
+    assert "Cấp huyện" in old.text and "25/30" in old.text
+
+
+def test_hung_yens_report_is_headed_by_ban_tuyen_giao_va_dan_van(full_demo, tmp_path):
+    from .test_render_report_command import render
+
+    _, text, _ = render(tmp_path, "--unit", HUNG_YEN, "--year", "2019", "--quarter", "2")
+    assert "TỈNH ỦY HƯNG YÊN" in text and "BAN TUYÊN GIÁO VÀ DÂN VẬN" in text
+    assert "…-BC/BTGDVTU" in text
+    # Thái Bình's 2019 sessions, under the province of today, with the line that says so.
+    assert "Số liệu trước ngày 01/07/2025 gồm" in text and "tỉnh Thái Bình" in text
+    assert "Dũng Nghĩa" in text
