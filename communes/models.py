@@ -68,6 +68,17 @@ PARTY_COMMITTEE = {
 }
 
 
+# The symbol of a unit's Party committee in document numbers (…-KH/TU, …-KH/HU, …-KH/ĐU).
+PARTY_SYMBOL = {
+    UnitKind.PROVINCE: "TU",
+    UnitKind.CITY: "TU",
+    UnitKind.DISTRICT: "HU",
+    UnitKind.URBAN_DISTRICT: "QU",
+    UnitKind.TOWNSHIP: "TU",
+    UnitKind.PROVINCIAL_CITY: "TU",
+}
+
+
 def kinds_at_level(level) -> list[str]:
     """The unit kinds of a tier: for the commune level, communes, wards, towns, special zones."""
     return [kind for kind, lvl in LEVEL_OF_KIND.items() if lvl == level]
@@ -139,6 +150,11 @@ class AdministrativeUnit(MP_Node):
     @property
     def party_committee(self):
         return PARTY_COMMITTEE.get(self.kind, _("Party committee"))
+
+    @property
+    def party_symbol(self) -> str:
+        """Đảng ủy of a commune or ward signs …/ĐU; the committees above have their own."""
+        return PARTY_SYMBOL.get(self.kind, "ĐU")
 
     @property
     def level(self):
