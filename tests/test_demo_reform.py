@@ -29,7 +29,7 @@ def test_the_loader_applies_the_reform_of_the_data_file_on_1_july_2025(full_demo
     assert AdministrativeUnit.objects.get(code=XA_VU_THU).hamlets.count() > 10
 
 
-def test_the_new_demo_users_work_in_the_new_units(full_demo):
+def _the_new_demo_users_work_in_the_new_units():
     users = {u.username: (u.role, u.unit.code) for u in User.objects.exclude(unit=None)}
     assert users["bandanvantinh"] == (Role.BOARD_STAFF, HUNG_YEN)
     assert users["xavuthu"] == (Role.COMMUNE_OFFICER, XA_VU_THU)
@@ -43,7 +43,7 @@ def test_the_new_demo_users_work_in_the_new_units(full_demo):
     assert responder.agency.name == "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên"
 
 
-def test_every_demo_user_logs_in_with_the_demo_password(full_demo):
+def _every_demo_user_logs_in_with_the_demo_password():
     for username in ["bandanvantinh", "xavuthu", "xatanthuan", "dungnghia", "tnmt", "lanhdao"]:
         client = Client()
         response = client.post(
@@ -53,7 +53,7 @@ def test_every_demo_user_logs_in_with_the_demo_password(full_demo):
         assert client.get("/").status_code == 200, username
 
 
-def test_xavuthu_sees_dung_nghias_2019_records_and_xatanthuan_does_not(full_demo):
+def _xavuthu_sees_dung_nghias_2019_records_and_xatanthuan_does_not():
     session = Session.objects.filter(host_unit__name="Dũng Nghĩa", starts_at__year=2019).get()
     opinion = Opinion.objects.filter(session=session).first()
     xavuthu, xatanthuan = client_of("xavuthu"), client_of("xatanthuan")
@@ -65,13 +65,13 @@ def test_xavuthu_sees_dung_nghias_2019_records_and_xatanthuan_does_not(full_demo
     assert xatanthuan.get(f"/sessions/{today.pk}/").status_code == 404
 
 
-def test_bandanvantinh_sees_the_whole_province_and_all_its_history(full_demo):
+def _bandanvantinh_sees_the_whole_province_and_all_its_history():
     staff = User.objects.get(username="bandanvantinh")
     assert Session.objects.visible_to(staff).count() == Session.objects.count()
     assert Opinion.objects.visible_to(staff).count() == Opinion.objects.count()
 
 
-def test_this_years_plan_of_dang_uy_xa_vu_thu_and_a_session_today(full_demo):
+def _this_years_plan_of_dang_uy_xa_vu_thu_and_a_session_today():
     plan = Plan.objects.get(number="14-KH/ĐU")
     assert plan.unit.code == XA_VU_THU and plan.issuing_body == "Ban Thường vụ Đảng ủy xã Vũ Thư"
     today = timezone.localdate()
@@ -84,14 +84,14 @@ def test_this_years_plan_of_dang_uy_xa_vu_thu_and_a_session_today(full_demo):
     assert answered.exclude(agency=None).filter(agency__unit__code=HUNG_YEN).exists()
 
 
-def test_the_2019_story_is_untouched_by_the_reform(full_demo):
+def _the_2019_story_is_untouched_by_the_reform():
     held_2019 = Session.objects.held().filter(starts_at__year=2019)
     assert held_2019.count() == 28
     assert held_2019.filter(host_unit__is_active=True).count() == 0
     assert Opinion.objects.filter(session__in=held_2019).count() > 900
 
 
-def test_after_the_reform_pages_show_province_and_commune_levels_only(full_demo):
+def _after_the_reform_pages_show_province_and_commune_levels_only():
     staff = client_of("bandanvantinh")
     home = staff.get("/")
     assert home.status_code == 200
@@ -113,3 +113,20 @@ def test_hung_yens_report_is_headed_by_ban_tuyen_giao_va_dan_van(full_demo, tmp_
     # Thái Bình's 2019 sessions, under the province of today, with the line that says so.
     assert "Số liệu trước ngày 01/07/2025 gồm" in text and "tỉnh Thái Bình" in text
     assert "Dũng Nghĩa" in text
+
+
+# Loading the whole demo is the slow part: each test below loads it once and checks several
+# things a person would notice, each written as its own sentence above.
+
+
+def test_the_demo_users_work_in_the_new_units_and_see_what_the_readme_says(full_demo):
+    _the_new_demo_users_work_in_the_new_units()
+    _every_demo_user_logs_in_with_the_demo_password()
+    _xavuthu_sees_dung_nghias_2019_records_and_xatanthuan_does_not()
+    _bandanvantinh_sees_the_whole_province_and_all_its_history()
+
+
+def test_this_year_is_lived_under_hung_yen_and_2019_is_untouched(full_demo):
+    _this_years_plan_of_dang_uy_xa_vu_thu_and_a_session_today()
+    _the_2019_story_is_untouched_by_the_reform()
+    _after_the_reform_pages_show_province_and_commune_levels_only()
