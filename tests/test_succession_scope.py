@@ -1,6 +1,9 @@
 """Scope follows succession: a new commune's officers and the new province's staff see the
 history of the units theirs were formed from, read only; nobody else does; still one query."""
 
+import io
+
+import openpyxl
 import pytest
 from django.db import connection
 from django.test import Client
@@ -132,3 +135,16 @@ def test_inherited_scope_is_served_by_the_path_index(world):
         plan = AdministrativeUnit.objects.visible_to(officer).explain()
         cursor.execute("SET enable_seqscan = on")
     assert "Index" in plan, plan
+
+
+def test_search_and_export_of_the_successor_include_the_predecessors_opinions(world):
+    client, _ = login("xavuthu", code=XA_VU_THU)
+    found = client.get("/opinions/", {"q": "giay chung nhan"}).context["page"].object_list
+    assert world["opinion_2019"].pk in [opinion.pk for opinion in found]
+    export = client.get("/opinions/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    cells = {str(cell) for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert world["opinion_2019"].content in cells
+    other, _ = login("xatanthuan", code=XA_TAN_THUAN)
+    found = other.get("/opinions/", {"q": "giay chung nhan"}).context["page"].object_list
+    assert world["opinion_2019"].pk not in [opinion.pk for opinion in found]
