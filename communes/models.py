@@ -185,6 +185,19 @@ class AdministrativeUnit(MP_Node):
             found.setdefault(link.effective_on, []).append(link.predecessor)
         return found
 
+    def heir(self):
+        """This unit if it is active, else the unit that took it over (as a whole, or its only
+        successor), followed through every later reorganisation."""
+        unit = self
+        while not unit.is_active:
+            links = list(unit.successions.select_related("successor").order_by("share"))
+            whole = [link for link in links if link.share == SuccessionShare.WHOLE]
+            chosen = whole or (links if len(links) == 1 else [])
+            if not chosen:
+                break
+            unit = chosen[0].successor
+        return unit
+
     def scope_paths(self) -> list[str]:
         """The path prefixes this unit's users see: its own and the ones it inherited."""
         return [self.path, *self.inherited_paths]

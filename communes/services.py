@@ -222,6 +222,8 @@ def _check_left_behind(rows, units, whole):
                     )
                     % {"line": first_line[code], "unit": unit.full_name, "users": ", ".join(users)}
                 )
+        if unit.ended_on is not None:
+            continue  # ended by this reorganisation already: a second run changes nothing
         left = AdministrativeUnit.objects.get_children(unit).active().exclude(code__in=ended)
         names = [child.full_name for child in left[:5]]
         if names:

@@ -91,6 +91,9 @@ def test_old_units_end_keep_their_names_and_records_and_their_office_holders_lea
     assert not by_code("344").is_active and not by_code("34").is_active
     assert not dung_nghia.office_holders_on(EFFECTIVE).exists()
     assert dung_nghia.office_holders_on(datetime.date(2025, 6, 30)).count() == 4
+    # Who took each over: the unit it went to as a whole, or its only successor.
+    assert dung_nghia.heir().code == XA_VU_THU
+    assert by_code("344").heir().code == HUNG_YEN == by_code("34").heir().code
 
 
 def test_hamlets_move_to_the_new_commune_and_same_names_are_told_apart(demo):
