@@ -39,6 +39,16 @@ class User(AbstractUser):
         help_text=_("For agency responders: the agency whose assigned opinions they handle."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Set by a reorganisation that moved the user out of an ended unit; cleared once they are told.
+    moved_from = models.ForeignKey(
+        "communes.AdministrativeUnit",
+        verbose_name=_("moved from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("user")

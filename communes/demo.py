@@ -7,6 +7,7 @@ Loading is idempotent: every row is looked up by a natural key before it is crea
 
 import datetime
 import random
+from pathlib import Path
 
 from .models import (
     AdministrativeUnit,
@@ -44,6 +45,13 @@ AGENCIES = [
 # Offices every unit gets a holder for, from 1/1/2016 (the 2015–2020 term) with no end date.
 DEMO_OFFICES = ["Bí thư", "Phó Bí thư", "Chủ tịch UBND", "Chủ tịch UBMTTQ"]
 TERM_START = datetime.date(2016, 1, 1)
+
+# The 2025 reorganisation, applied by the demo as `apply_reorganisation` applies it.
+DATA = Path(__file__).resolve().parent / "data"
+REFORM_MAPPING = DATA / "reorganisation_2025_thai_binh.csv"
+REFORM_AGENCIES = DATA / "agencies_2025_vu_thu.csv"
+REFORM_DECISION = "1666/NQ-UBTVQH15"
+REFORM_DAY = datetime.date(2025, 7, 1)
 
 FAMILY = [
     "Nguyễn",
@@ -97,6 +105,8 @@ def load_units():
 
 def load_hamlets(communes, rng):
     for commune in communes:
+        if not commune.is_active:
+            continue  # ended by the reorganisation: its hamlets went to its successor
         if commune.kind == UnitKind.TOWN:
             names = [(f"Tổ dân phố {n}", HamletKind.RESIDENTIAL_GROUP) for n in range(1, 6)]
         else:
@@ -106,7 +116,7 @@ def load_hamlets(communes, rng):
             Hamlet.objects.get_or_create(commune=commune, name=name, defaults={"kind": kind})
 
 
-def load_office_holders(units, rng):
+def load_office_holders(units, rng, start=TERM_START):
     positions = {p.name: p for p in Position.objects.filter(name__in=DEMO_OFFICES)}
     for unit in units:
         for office in DEMO_OFFICES:
@@ -115,7 +125,7 @@ def load_office_holders(units, rng):
                 continue
             person = Person.objects.create(full_name=invented_name(rng))
             OfficeHolder.objects.create(
-                person=person, position=position, unit=unit, start_date=TERM_START
+                person=person, position=position, unit=unit, start_date=start
             )
 
 
@@ -137,3 +147,19 @@ def load(stdout=None):
     load_agencies(district)
     if stdout:
         stdout.write(f"Units: {province.full_name} → {district.full_name} → {len(communes)} units")
+
+
+def load_reform(stdout=None):
+    """Thái Bình → Hưng Yên on 1/7/2025, from the data files, through the service."""
+    from .services import reorganisation_apply
+
+    result = reorganisation_apply(
+        mapping=REFORM_MAPPING.read_text(encoding="utf-8"),
+        agencies=REFORM_AGENCIES.read_text(encoding="utf-8"),
+        decision=REFORM_DECISION,
+        effective_on=REFORM_DAY,
+    )
+    successors = AdministrativeUnit.objects.filter(predecessions__isnull=False).distinct()
+    load_office_holders(list(successors.order_by("path")), random.Random(1666), start=REFORM_DAY)  # noqa: S311
+    if stdout:
+        stdout.write(f"Reorganisation {REFORM_DECISION}: {len(result.changes)} changes")

@@ -68,6 +68,17 @@ PARTY_COMMITTEE = {
 }
 
 
+# The symbol of a unit's Party committee in document numbers (…-KH/TU, …-KH/HU, …-KH/ĐU).
+PARTY_SYMBOL = {
+    UnitKind.PROVINCE: "TU",
+    UnitKind.CITY: "TU",
+    UnitKind.DISTRICT: "HU",
+    UnitKind.URBAN_DISTRICT: "QU",
+    UnitKind.TOWNSHIP: "TU",
+    UnitKind.PROVINCIAL_CITY: "TU",
+}
+
+
 def kinds_at_level(level) -> list[str]:
     """The unit kinds of a tier: for the commune level, communes, wards, towns, special zones."""
     return [kind for kind, lvl in LEVEL_OF_KIND.items() if lvl == level]
@@ -92,8 +103,9 @@ class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
 class AdministrativeUnit(MP_Node):
     """A province, district, commune, ward or town, in a tree of any depth.
 
-    A unit merged into another keeps its row (inactive, with `merged_into` and the date), so
-    records made under the old name stay reportable under it.
+    A unit ended by a reorganisation keeps its row (inactive, with the day it ended and its
+    `Succession` rows), so records made under the old name stay reportable under it and are
+    seen by its successors.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -102,15 +114,18 @@ class AdministrativeUnit(MP_Node):
         _("official code"), max_length=16, unique=True, help_text=_("The statistics office code.")
     )
     is_active = models.BooleanField(_("active"), default=True)
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("merged into"),
-        on_delete=models.PROTECT,
+    ended_on = models.DateField(
+        _("ended on"),
         null=True,
         blank=True,
-        related_name="merged_units",
+        help_text=_("The day a reorganisation ended the unit; its records stay under its name."),
     )
-    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    # The paths of the units this one succeeded, and of those its units below succeeded, kept
+    # by the reorganisation service (communes/services.py) with no path covered by another:
+    # scope reads them with one `path LIKE 'p%'` per entry, each served by the path index.
+    inherited_paths = models.JSONField(
+        _("inherited paths"), default=list, blank=True, editable=False
+    )
 
     # No node_order_by: children keep the order they were added in (or moved to in the admin),
     # the same on every database, whatever its collation does with Vietnamese letters.
@@ -119,12 +134,6 @@ class AdministrativeUnit(MP_Node):
     class Meta:
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(merged_into__isnull=True) | Q(merged_on__isnull=False),
-                name="unit_merge_has_date",
-            ),
-        ]
 
     def __str__(self):
         return self.full_name
@@ -143,6 +152,11 @@ class AdministrativeUnit(MP_Node):
         return PARTY_COMMITTEE.get(self.kind, _("Party committee"))
 
     @property
+    def party_symbol(self) -> str:
+        """Đảng ủy of a commune or ward signs …/ĐU; the committees above have their own."""
+        return PARTY_SYMBOL.get(self.kind, "ĐU")
+
+    @property
     def level(self):
         return LEVEL_OF_KIND[self.kind]
 
@@ -152,7 +166,7 @@ class AdministrativeUnit(MP_Node):
         return reverse("communes:unit-detail", args=[self.pk])
 
     def subtree(self):
-        """This unit and every unit below it, in one indexed query."""
+        """This unit, every unit below it and the units they succeeded, in one indexed query."""
         return AdministrativeUnit.objects.within(self)
 
     def lineage_paths(self) -> list[str]:
@@ -162,11 +176,77 @@ class AdministrativeUnit(MP_Node):
     def is_within(self, other) -> bool:
         return self.path.startswith(other.path)
 
+    def predecessors_until(self, day: datetime.date) -> dict[datetime.date, list]:
+        """The units this one succeeded after `day`, by effective date: a period starting on
+        `day` counts their records too, and a report says so."""
+        found = {}
+        links = self.predecessions.filter(effective_on__gt=day).select_related("predecessor")
+        for link in links.order_by("effective_on", "predecessor__path"):
+            found.setdefault(link.effective_on, []).append(link.predecessor)
+        return found
+
+    def heir(self):
+        """This unit if it is active, else the unit that took it over (as a whole, or its only
+        successor), followed through every later reorganisation."""
+        unit = self
+        while not unit.is_active:
+            links = list(unit.successions.select_related("successor").order_by("share"))
+            whole = [link for link in links if link.share == SuccessionShare.WHOLE]
+            chosen = whole or (links if len(links) == 1 else [])
+            if not chosen:
+                break
+            unit = chosen[0].successor
+        return unit
+
+    def scope_paths(self) -> list[str]:
+        """The path prefixes this unit's users see: its own and the ones it inherited."""
+        return [self.path, *self.inherited_paths]
+
     def office_holders_on(self, day: datetime.date):
         return (
             self.office_holders.holding_on(day)
             .select_related("person", "position")
             .order_by("position__order", "person__full_name")
+        )
+
+
+class SuccessionShare(models.TextChoices):
+    WHOLE = "whole", _("whole")
+    PART = "part", _("part")
+
+
+class Succession(models.Model):
+    """One predecessor → successor link of a reorganisation (a merger, a split), by decision."""
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="predecessions",
+    )
+    share = models.CharField(_("whole or part"), max_length=8, choices=SuccessionShare.choices)
+    decision = models.CharField(_("decision"), max_length=100)
+    effective_on = models.DateField(_("effective on"))
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        ordering = ["effective_on", "successor", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="succession_unique_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.predecessor} → {self.successor} ({self.decision}, {self.effective_on:%d/%m/%Y})"
         )
 
 

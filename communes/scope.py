@@ -2,8 +2,11 @@
 
 A user sees their own unit and every unit below it. The unit tree is a materialised path
 (django-treebeard), so "below" is one `path LIKE 'prefix%'` served by the path's index,
-however deep the tree. Agency responders see only what is assigned to their agency;
-administrators see everything. Views never filter by unit by hand.
+however deep the tree. A unit that succeeded others in a reorganisation also sees theirs: the
+unit keeps the inherited paths (`AdministrativeUnit.inherited_paths`), and each adds one more
+`LIKE 'prefix%'` to the same query; no row is copied or moved. Agency responders see only
+what is assigned to their agency; administrators see everything. Views never filter by unit
+by hand.
 """
 
 from django.db import models
@@ -36,17 +39,42 @@ class ScopedQuerySet(models.QuerySet):
         return self.within(user.unit)
 
     def within(self, unit):
-        """Rows of this unit and of every unit below it."""
+        """Rows of this unit, of every unit below it and of the units they succeeded."""
         return self.filter(self._below(unit))
 
     def _path_lookup(self):
         return f"{self.unit_lookup}__path" if self.unit_lookup else "path"
 
     def _below(self, unit):
-        return models.Q(**{f"{self._path_lookup()}__startswith": unit.path})
+        lookup = f"{self._path_lookup()}__startswith"
+        condition = models.Q()
+        for path in unit.scope_paths():
+            condition |= models.Q(**{lookup: path})
+        return condition
 
     def _above(self, unit):
-        return models.Q(**{f"{self._path_lookup()}__in": unit.lineage_paths()[:-1]})
+        # The units above this one and above the ones it succeeded: the old district's plan
+        # bound the communes a new commune was formed from.
+        step = unit.steplen
+        above = {path[:end] for path in unit.scope_paths() for end in range(step, len(path), step)}
+        return models.Q(**{f"{self._path_lookup()}__in": sorted(above)})
+
+
+def changeable(user, unit) -> bool:
+    """Whether the user may change a record of `unit` they can see. What they see through
+    succession (the history of the units theirs was formed from) is read only."""
+    from accounts.models import Role
+
+    if user.sees_everything or user.role == Role.AGENCY_RESPONDER:
+        return True
+    return user.unit_id is not None and unit.path.startswith(user.unit.path)
+
+
+def refuse_unless_changeable(user, unit):
+    if not changeable(user, unit):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("history of a unit that has ended is read only")
 
 
 # How many levels below the user's unit a unit filter offers: a province's districts and

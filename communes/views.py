@@ -16,7 +16,7 @@ UNITS_PER_PAGE = 50
 @require_safe
 def unit_tree(request):
     """The units within the user's scope, depth-first, one indented line per unit."""
-    units = AdministrativeUnit.objects.visible_to(request.user).select_related("merged_into")
+    units = AdministrativeUnit.objects.visible_to(request.user)
     form = UnitTreeFilterForm(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data
@@ -39,9 +39,7 @@ def unit_tree(request):
 @allow(*READING_ROLES)
 @require_safe
 def unit_detail(request, pk):
-    unit = get_object_or_404(
-        AdministrativeUnit.objects.visible_to(request.user).select_related("merged_into"), pk=pk
-    )
+    unit = get_object_or_404(AdministrativeUnit.objects.visible_to(request.user), pk=pk)
     form = OnDateForm(request.GET or None)
     day = timezone.localdate()
     if form.is_valid() and form.cleaned_data["on"]:
@@ -59,6 +57,7 @@ def unit_detail(request, pk):
             for a in AdministrativeUnit.objects.get_ancestors(unit)
         ],
         "children": AdministrativeUnit.objects.get_children(unit).filter(is_active=True),
-        "merged_units": unit.merged_units.order_by("name"),
+        "successions": list(unit.successions.select_related("successor")),
+        "predecessions": list(unit.predecessions.select_related("predecessor")),
     }
     return render(request, "communes/unit_detail.html", context)

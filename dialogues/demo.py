@@ -1,10 +1,11 @@
-"""Demo plans and sessions: the 2019 story of Vũ Thư, and a plan for the current year.
+"""Demo plans and sessions: the 2019 story of Vũ Thư, and the current year under Hưng Yên.
 
 2019: plan 55-KH/HU (26/9/2018) and directive 830-CV/HU (03/4/2019); three district-level sessions
 with residents of Dũng Nghĩa, Bách Thuận and Hòa Bình; commune-level sessions in 25 of the 30
-communes and towns. This year: a plan with some sessions held, some upcoming, one postponed and
-one cancelled, so the lists and the calendar are never empty. Idempotent: sessions are found
-again by plan, host and topic.
+communes and towns. This year, after the 2025 reorganisation: the province's plan 25-KH/TU with
+guidance 13-HD/BTGDVTU, and Đảng ủy xã Vũ Thư's plan 14-KH/ĐU, with sessions held (one for a
+cluster of villages), upcoming (one today), one postponed and one cancelled, so the lists and the
+calendar are never empty. Idempotent: sessions are found again by plan, host and topic.
 """
 
 import datetime
@@ -17,6 +18,9 @@ from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 
 from .models import Document, DocumentType, Plan, PlanTarget, Session, SessionKind, SessionStatus
 from .services import session_postpone
+
+# The new units of the 2025 reorganisation (communes/data/reorganisation_2025_thai_binh.csv).
+HUNG_YEN, XA_VU_THU = "33", "33801"
 
 # The five communes that had not held their session by mid-2019.
 NOT_YET_IN_2019 = ["Minh Lãng", "Song An", "Tân Phong", "Vũ Vân", "Xuân Hòa"]
@@ -53,13 +57,16 @@ def _document(*, number, issued_on, issuer, title, unit):
     )[0]
 
 
-def _plan(*, number, issued_on, start, end, title, unit, text=""):
+def _plan(
+    *, number, issued_on, start, end, title, unit, text="",
+    issuing_body="Ban Thường vụ Huyện ủy Vũ Thư",
+):  # fmt: skip
     return Plan.objects.get_or_create(
         number=number,
         issued_on=issued_on,
         defaults={
             "title": title,
-            "issuing_body": "Ban Thường vụ Huyện ủy Vũ Thư",
+            "issuing_body": issuing_body,
             "period_start": start,
             "period_end": end,
             "unit": unit,
@@ -168,70 +175,89 @@ def load_2019(district, communes, rng):
     return plan
 
 
-def load_this_year(district, communes, rng):
+def load_today(stdout=None):
+    """This year under Hưng Yên: the province's plan for every new commune, and Đảng ủy xã Vũ
+    Thư's own plan with its sessions (one for a cluster of villages)."""
+    rng = random.Random(2025)  # noqa: S311 - demo figures, not secrets
     today = timezone.localdate()
     start, end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
-    plan = _plan(
-        number="12-KH/HU",
-        issued_on=start,
-        start=start,
-        end=end,
-        unit=district,
+    province = AdministrativeUnit.objects.get(code=HUNG_YEN)
+    xa_vu_thu = AdministrativeUnit.objects.get(code=XA_VU_THU)
+    communes = list(AdministrativeUnit.objects.get_children(province).active())
+    guidance = _document(
+        number="13-HD/BTGDVTU", issued_on=start, unit=province,
+        issuer="Ban Tuyên giáo và Dân vận Tỉnh ủy Hưng Yên",
+        title=f"Hướng dẫn tổ chức hội nghị đối thoại trực tiếp với Nhân dân năm {today.year}",
+    )  # fmt: skip
+    province_plan = _plan(
+        number="25-KH/TU", issued_on=start, start=start, end=end, unit=province,
+        issuing_body="Ban Thường vụ Tỉnh ủy Hưng Yên",
         title=f"Tổ chức tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính quyền "
         f"với Nhân dân năm {today.year}",
-    )
-    _targets(plan, district, communes, start=start, end=end, district_sessions=2)
+    )  # fmt: skip
+    province_plan.documents.add(guidance)
+    for commune in communes:
+        PlanTarget.objects.get_or_create(
+            plan=province_plan, unit=commune, level=UnitLevel.COMMUNE, period_start=start,
+            period_end=end, defaults={"sessions_required": 1},
+        )  # fmt: skip
+    plan = _plan(
+        number="14-KH/ĐU", issued_on=start, start=start, end=end, unit=xa_vu_thu,
+        issuing_body="Ban Thường vụ Đảng ủy xã Vũ Thư",
+        title=f"Tổ chức hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền xã Vũ Thư "
+        f"với Nhân dân năm {today.year}",
+    )  # fmt: skip
+    plan.documents.add(guidance)
 
     def clamp(day):
         return min(max(day, start), end)
 
-    # Held earlier this year: the district once, and every third commune.
+    by_code = {commune.code: commune for commune in communes}
+    hamlets = list(xa_vu_thu.hamlets.order_by("name").values_list("name", flat=True)[:3])
     _session(
-        plan=plan, host=district, rng=rng, status=SessionStatus.HELD,
-        topic=f"Tiếp xúc, đối thoại với Nhân dân về công tác bồi thường, giải phóng mặt bằng "
+        plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.HELD,
+        topic=f"Đối thoại với Nhân dân cụm thôn {', '.join(hamlets)} về thu hồi đất làm đường "
         f"năm {today.year}",
-        starts_at=_at(clamp(today - datetime.timedelta(days=120)), 8), hours=3,
-        attending=[c for c in communes if c.name in ("Tân Lập", "Tự Tân")],
+        starts_at=_at(clamp(today - datetime.timedelta(days=60)), 8), hours=3,
+        attending=[xa_vu_thu],
     )  # fmt: skip
-    for index, commune in enumerate(communes[::3]):
-        day = clamp(today - datetime.timedelta(days=20 + index * 9))
-        _session(
-            plan=plan, host=commune, rng=rng, status=SessionStatus.HELD,
-            topic=f"{TOPICS[index % len(TOPICS)]} năm {today.year}",
-            starts_at=_at(day, 8), hours=3, attending=[commune],
-        )  # fmt: skip
-    # Upcoming, including the two demo communes, so their officers have something to log.
-    upcoming = [c for c in communes if c.name in ("Dũng Nghĩa", "Bách Thuận", "Hòa Bình", "Vũ Hội")]
-    for index, commune in enumerate(upcoming):
-        day = clamp(today + datetime.timedelta(days=3 + index * 4))
-        _session(
-            plan=plan, host=commune, rng=rng, status=SessionStatus.PLANNED,
-            topic=f"{TOPICS[(index + 2) % len(TOPICS)]} năm {today.year}",
-            starts_at=_at(day, 14), hours=3, attending=[commune],
-        )  # fmt: skip
     _session(
-        plan=plan, host=district, rng=rng, status=SessionStatus.PLANNED,
-        topic=f"Đối thoại với Nhân dân về chuyển đổi cơ cấu cây trồng năm {today.year}",
-        starts_at=_at(clamp(today + datetime.timedelta(days=10)), 8), hours=3,
-        attending=[c for c in communes if c.name in ("Minh Khai", "Minh Quang")],
+        plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.HELD,
+        topic=f"{TOPICS[1]} năm {today.year}",
+        starts_at=_at(clamp(today - datetime.timedelta(days=25)), 8), hours=3,
+        attending=[xa_vu_thu],
     )  # fmt: skip
-    # Today's session, which the Dũng Nghĩa officer can record as held.
+    # Today's session, which the officers of xã Vũ Thư (dungnghia, xavuthu) can record as held.
     _session(
-        plan=plan, host=next(c for c in communes if c.name == "Dũng Nghĩa"), rng=rng,
-        status=SessionStatus.PLANNED,
+        plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.PLANNED,
         topic=f"Đối thoại về cấp giấy chứng nhận quyền sử dụng đất năm {today.year}",
-        starts_at=_at(today, 7, 30), hours=2,
-        attending=[c for c in communes if c.name == "Dũng Nghĩa"],
+        starts_at=_at(today, 7, 30), hours=2, attending=[xa_vu_thu],
     )  # fmt: skip
     _session(
-        plan=plan, host=next(c for c in communes if c.name == "Song Lãng"), rng=rng,
-        status=SessionStatus.CANCELLED, cancel_reason="Trùng lịch họp của Huyện ủy.",
+        plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.CANCELLED,
+        cancel_reason="Trùng lịch họp của Đảng ủy xã.",
         topic=f"Đối thoại về nước sạch nông thôn năm {today.year}",
         starts_at=_at(clamp(today + datetime.timedelta(days=6)), 8), hours=2,
-        attending=[c for c in communes if c.name == "Song Lãng"],
+        attending=[xa_vu_thu],
     )  # fmt: skip
-    _postponed(plan, next(c for c in communes if c.name == "Hồng Lý"), rng, clamp, today)
-    return plan
+    _postponed(plan, xa_vu_thu, rng, clamp, today)
+    for index, code in enumerate(["33802", "33803", "33806"]):
+        _session(
+            plan=province_plan, host=by_code[code], rng=rng, status=SessionStatus.HELD,
+            topic=f"{TOPICS[(index + 2) % len(TOPICS)]} năm {today.year}",
+            starts_at=_at(clamp(today - datetime.timedelta(days=30 + index * 11)), 8), hours=3,
+            attending=[by_code[code]],
+        )  # fmt: skip
+    for index, code in enumerate(["33803", "33804", "33801"]):
+        _session(
+            plan=province_plan if code != XA_VU_THU else plan, host=by_code[code], rng=rng,
+            status=SessionStatus.PLANNED,
+            topic=f"{TOPICS[(index + 3) % len(TOPICS)]} (đợt 2) năm {today.year}",
+            starts_at=_at(clamp(today + datetime.timedelta(days=3 + index * 4)), 14), hours=3,
+            attending=[by_code[code]],
+        )  # fmt: skip
+    if stdout:
+        stdout.write(f"Sessions: {Session.objects.count()} in {Plan.objects.count()} plans")
 
 
 def _postponed(plan, commune, rng, clamp, today):
@@ -245,18 +271,18 @@ def _postponed(plan, commune, rng, clamp, today):
     new_start = _at(clamp(today + datetime.timedelta(days=12)), 8)
     session_postpone(
         session=session,
-        by=User.objects.get(username="bandanvan"),
+        by=User.objects.get(username="xavuthu"),
         new_starts_at=new_start,
         new_ends_at=new_start + datetime.timedelta(hours=3),
-        reason="Trùng lịch kiểm tra của Ban Thường vụ Huyện ủy.",
+        reason="Trùng lịch kiểm tra của Ban Thường vụ Đảng ủy xã.",
     )
 
 
 def load(stdout=None):
+    """The 2019 story; this year's sessions come after the reorganisation (load_today)."""
     rng = random.Random(830)  # noqa: S311 - demo figures, not secrets
     district = AdministrativeUnit.objects.get(code="344")
     communes = list(AdministrativeUnit.objects.get_children(district))
     load_2019(district, communes, rng)
-    load_this_year(district, communes, rng)
     if stdout:
         stdout.write(f"Sessions: {Session.objects.count()} in {Plan.objects.count()} plans")

@@ -1,5 +1,6 @@
 """Party-style document numbers: `<number>-<type>/<issuer>`, e.g. 55-KH/HU, 217-QĐ/TW."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -59,3 +60,35 @@ def official_date(day) -> dict:
         "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
         "year": str(day.year),
     }
+
+
+# Party documents are numbered from 01 per issuing body and type over the whole term of the
+# Party committee, not per year (Hướng dẫn 36-HD/VPTW). The terms' first days: the 2025–2030
+# term began with the congresses that followed the reorganisation of 1/7/2025.
+TERM_STARTS = (
+    datetime.date(2015, 7, 1),
+    datetime.date(2020, 7, 1),
+    datetime.date(2025, 7, 1),
+)
+
+
+def term_start(day: datetime.date) -> datetime.date:
+    return max((start for start in TERM_STARTS if start <= day), default=TERM_STARTS[0])
+
+
+def next_free_number(*, type_code: str, issuer: str, day: datetime.date) -> str:
+    """The next number of this type and issuer in the term of `day`: "15-KH/ĐU" after 14."""
+    from .models import Document, Plan
+
+    suffix = f"-{type_code}/{issuer}"
+    since = term_start(day)
+    used = [
+        *Plan.objects.filter(number__endswith=suffix, issued_on__gte=since).values_list(
+            "number", flat=True
+        ),
+        *Document.objects.filter(number__endswith=suffix, issued_on__gte=since).values_list(
+            "number", flat=True
+        ),
+    ]
+    numbers = [int(match["number"]) for n in used if (match := NUMBER_PATTERN.match(n))]
+    return f"{max(numbers, default=0) + 1:02d}{suffix}"

@@ -4,6 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -15,7 +16,7 @@ from config.parsing import IdsChoiceField
 from config.uploads import validate_scan
 from feedback.text import fold
 
-from .documents import parse_document_number
+from .documents import next_free_number, parse_document_number
 from .models import Document, DocumentType, Plan, PlanTarget
 
 
@@ -99,6 +100,15 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
         _unit_field(self, "unit", units.filter(Q(is_active=True) | keep), top=user.unit)
         if not self.instance.pk:
             self.fields["unit"].initial = user.unit_id
+            if user.unit_id:
+                suggested = next_free_number(
+                    type_code="KH", issuer=user.unit.party_symbol, day=timezone.localdate()
+                )
+                self.fields["number"].initial = suggested
+                self.fields["number"].help_text = _(
+                    "Numbers run from 01 per issuing body and type over the Party committee's "
+                    "term; the next free one is %(number)s."
+                ) % {"number": suggested}
         else:
             self.initial["seen"] = history_count(self.instance)
         documents = Document.objects.visible_to(user).select_related("doc_type")

@@ -5,6 +5,7 @@ quick. Each state below is one the workflow can reach; tests check the workflow 
 Idempotent: a session that already has opinions is left alone.
 """
 
+import csv
 import datetime
 import random
 
@@ -91,6 +92,7 @@ class _Builder:
         self.fields = {f.name: f for f in Field.objects.all()}
         # Vũ Thư's agencies: other districts' (in data at scale) share their short names.
         self.agencies = {a.short_name: a for a in Agency.objects.filter(unit__code="344")}
+        self.agencies_today = _agencies_after_reform(self.agencies)
         self.weights = [weight for _, weight, _, _ in FIELDS]
         self.staff = User.objects.filter(username="bandanvan").first()
         self.officers = {u.unit_id: u for u in User.objects.filter(role="commune_officer")}
@@ -120,7 +122,13 @@ class _Builder:
         # agency's responder, or by board staff on the behalf of agencies without a demo user.
         officer = self.officers.get(session.host_unit_id, self.staff)
         events = [(EventKind.RECORDED, _when(day, 11), "", OpinionStatus.NEW, officer)]
-        agency = self.agencies.get(agency_short) if agency_short else self.agencies["KT&HT"]
+        from communes.demo import REFORM_DAY
+
+        # After the reorganisation, the province's departments took over the district's offices.
+        agencies = (
+            self.agencies_today if day >= REFORM_DAY and self.agencies_today else self.agencies
+        )
+        agency = agencies.get(agency_short) if agency_short else agencies["KT&HT"]
         responder = self.responders.get(agency.pk, self.staff)
         if state == "answered":
             opinion.status = OpinionStatus.ANSWERED
@@ -163,7 +171,8 @@ class _Builder:
             closed = min(opinion.deadline, self.today)
             opinion.status = OpinionStatus.UNRESOLVABLE
             opinion.unresolved_reason = (
-                "Vượt thẩm quyền giải quyết của cấp huyện; đã báo cáo cấp trên."
+                f"Vượt thẩm quyền giải quyết của cấp {'huyện' if day < REFORM_DAY else 'xã'}; "
+                "đã báo cáo cấp trên."
             )
             opinion.closed_at = _when(closed, 15)
             events.append((EventKind.UNRESOLVABLE, _when(closed, 15), opinion.unresolved_reason,
@@ -188,6 +197,27 @@ class _Builder:
             opinion.created_at = built_opinion.recorded_at
         Opinion.objects.bulk_update(opinions, ["created_at"], batch_size=500)
         return len(opinions)
+
+
+def _agencies_after_reform(old):
+    """The district's offices by short name → the agencies of today the demo's file maps them to
+    (empty before the reorganisation is applied)."""
+    from communes.demo import REFORM_AGENCIES
+
+    lines = REFORM_AGENCIES.read_text(encoding="utf-8").splitlines()
+    rows = {row["old_agency"]: row for row in csv.DictReader(x for x in lines if x[:1] != "#")}
+    found = {}
+    for short, agency in old.items():
+        row = rows.get(agency.name)
+        new = (
+            row
+            and Agency.objects.filter(
+                name=row["new_agency"], unit__code=row["new_unit_code"]
+            ).first()
+        )
+        if new:
+            found[short] = new
+    return found
 
 
 def _states(rng, count, weights):

@@ -110,6 +110,14 @@ class OpinionQuerySet(ScopedQuerySet):
     def awaiting_agency(self):
         return self.filter(status__in=AWAITING_AGENCY)
 
+    def needing_routing(self):
+        """Waiting for an agency that a reorganisation ended or left without a unit of today:
+        board staff forward these to an agency of today."""
+        return self.filter(
+            Q(agency__is_active=False) | Q(agency__unit__is_active=False),
+            status__in=AWAITING_AGENCY,
+        )
+
     def overdue(self, today: datetime.date | None = None):
         return self.filter(overdue_q(today))
 

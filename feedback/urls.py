@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import entry, imports, lists, opinions, queue
+from .views import entry, imports, lists, opinions, queue, routing
 
 app_name = "feedback"
 
 urlpatterns = [
     path("opinions/", lists.opinion_list, name="opinion-list"),
     path("opinions/export.xlsx", lists.opinion_export_xlsx, name="opinion-export-xlsx"),
+    path("opinions/to-route/", routing.opinions_to_route, name="opinions-to-route"),
     path("opinions/<int:pk>/", opinions.opinion_detail, name="opinion-detail"),
     path("opinions/<int:pk>/answer/", opinions.opinion_answer, name="opinion-answer"),
     path("opinions/<int:pk>/forward/", opinions.opinion_forward, name="opinion-forward"),

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from communes.models import UnitKind
 from dialogues.documents import official_date
 from dialogues.notice import session_notice_context
 
@@ -79,8 +80,11 @@ def letterhead_for(unit) -> Letterhead:
 
 
 def _initials(words: list[str]) -> str:
-    # Đ has no decomposition, so it stays Đ as Party numbering keeps it ("ĐU").
-    return "".join(unicodedata.normalize("NFD", word)[0] for word in words if word).upper()
+    # Đ has no decomposition, so it stays Đ as Party numbering keeps it ("ĐU"); "và" is not
+    # abbreviated: BAN TUYÊN GIÁO VÀ DÂN VẬN is BTGDV.
+    return "".join(
+        unicodedata.normalize("NFD", word)[0] for word in words if word and word.upper() != "VÀ"
+    ).upper()
 
 
 def report_number_placeholder(letterhead: Letterhead) -> str:
@@ -90,6 +94,26 @@ def report_number_placeholder(letterhead: Letterhead) -> str:
     # The committee is named up to "ỦY" (HUYỆN ỦY, TỈNH ỦY, ĐẢNG ỦY); the place follows.
     committee = words[: words.index("ỦY") + 1] if "ỦY" in words else []
     return f"…-BC/{board}{_initials(committee)}"
+
+
+def succession_notes(unit, start) -> list[str]:
+    """One line per reorganisation after `start`: whose records the figures before it include,
+    e.g. "Số liệu trước ngày 01/07/2025 gồm các xã Dũng Nghĩa, Hòa Bình và thị trấn Vũ Thư"."""
+    notes = []
+    for day, units in unit.predecessors_until(start).items():
+        communes = [u.name for u in units if u.kind == UnitKind.COMMUNE]
+        # Vietnamese has one plural form, and "các xã" is said only of several: two strings.
+        named = _("communes %(names)s") if len(communes) > 1 else _("commune %(names)s")
+        parts = [named % {"names": ", ".join(communes)}] if communes else []
+        parts += [u.in_sentence for u in units if u.kind != UnitKind.COMMUNE]
+        listed = parts[0] if len(parts) == 1 else _("%(first)s and %(last)s") % {
+            "first": ", ".join(parts[:-1]), "last": parts[-1]
+        }  # fmt: skip
+        notes.append(
+            _("Figures before %(day)s include %(units)s.")
+            % {"day": f"{day:%d/%m/%Y}", "units": listed}
+        )
+    return notes
 
 
 def report_render_pdf(*, report) -> bytes:
@@ -103,6 +127,7 @@ def report_render_pdf(*, report) -> bytes:
             "figures": figures,
             "letterhead": letterhead_for(report.unit),
             "unit_in_sentence": report.unit.in_sentence,
+            "succession_notes": succession_notes(report.unit, report.start),
             "period": period_label(
                 report.period_kind, report.year, report.quarter, report.start, report.end
             ),

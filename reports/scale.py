@@ -211,7 +211,13 @@ def generated_scale() -> str | None:
     first_year = timezone.localdate().year - YEARS
     if not Session.objects.filter(starts_at__year=first_year).exists():
         return None
-    communes = AdministrativeUnit.objects.at_level(UnitLevel.COMMUNE).count()
+    # The communes of the scale: the demo's 2019 tree and what the generator added, not the
+    # communes a reorganisation formed from them.
+    communes = (
+        AdministrativeUnit.objects.at_level(UnitLevel.COMMUNE)
+        .exclude(predecessions__isnull=False)
+        .count()
+    )
     for scale in SCALES.values():
         if scale.communes == communes:
             return scale.name
@@ -431,7 +437,8 @@ class Generator:
         user = User.objects.filter(username=PROVINCE_USER).first() or User(username=PROVINCE_USER)
         user.first_name, user.last_name = "Cán bộ", "Ban Dân vận Tỉnh ủy"
         user.role = Role.BOARD_STAFF
-        user.unit = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
+        # Thái Bình's board, or after the 2025 reorganisation Hưng Yên's, which sees Thái Bình.
+        user.unit = AdministrativeUnit.objects.get(code=PROVINCE_CODE).heir()
         user.email = f"{PROVINCE_USER}@example.invalid"
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
@@ -609,7 +616,12 @@ class Generator:
                 first_in_session = opinion_id
                 for state in states:
                     name, _, agency_short, texts = rng.choices(FIELDS, weights=field_weights)[0]
-                    hamlet = rng.choice(commune_hamlets) if rng.random() < 0.8 else None
+                    # A commune ended by the 2025 reorganisation gave its hamlets to its successor.
+                    hamlet = (
+                        rng.choice(commune_hamlets)
+                        if commune_hamlets and rng.random() < 0.8
+                        else None
+                    )
                     content = rng.choice(texts).format(hamlet=hamlet[1] if hamlet else "địa phương")
                     raised_by = ""
                     if rng.random() >= 0.15:

@@ -143,3 +143,24 @@ def test_document_form_refuses_an_unknown_type_and_keeps_the_input(board_staff):
     assert "ZZ" in field_error(response, "id_number")
     assert 'value="830-ZZ/HU"' in response.text
     assert not Document.objects.exists()
+
+
+def test_numbers_of_todays_bodies_are_accepted(db):
+    from dialogues.documents import parse_document_number
+
+    assert parse_document_number("14-KH/ĐU").issuer == "ĐU"
+    assert parse_document_number("13-HD/BTGDVTU").issuer == "BTGDVTU"
+
+
+def test_the_plan_form_suggests_the_next_free_number_of_the_term(board_staff):
+    from .factories import make_plan
+
+    # The district's plans: 2019's belongs to the 2015–2020 term; this term starts again at 01.
+    make_plan(number="55-KH/HU", start="01/01/2019", end="31/12/2019")
+    page = board_staff.get("/plans/new/")
+    assert 'value="01-KH/HU"' in page.text
+    make_plan(number="07-KH/HU", start="01/08/2025", end="31/12/2025")
+    make_plan(number="3-KH/HU", start="01/09/2025", end="31/12/2025")
+    make_plan(number="20-KH/TU", start="01/09/2025", end="31/12/2025")  # another body
+    page = board_staff.get("/plans/new/")
+    assert 'value="08-KH/HU"' in page.text and "08-KH/HU" in page.text

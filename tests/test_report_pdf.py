@@ -220,6 +220,7 @@ def test_unit_without_any_letterhead_gets_one_from_its_name(demo):
         ("TỈNH ỦY THÁI BÌNH", "BAN DÂN VẬN", "…-BC/BDVTU"),
         ("ĐẢNG ỦY XÃ DŨNG NGHĨA", "BAN DÂN VẬN", "…-BC/BDVĐU"),
         ("XÃ DŨNG NGHĨA", "BAN DÂN VẬN", "…-BC/BDV"),
+        ("TỈNH ỦY HƯNG YÊN", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "…-BC/BTGDVTU"),
     ],
 )
 def test_report_number_placeholder_follows_party_numbering(parent, body, number):

@@ -168,6 +168,7 @@ def matrix(o):
         "feedback:opinion-import-template": ("/opinions/import-template.xlsx", PLAN_EDIT | {
             "officer": 200, "outsider": 200}),
         "feedback:agency-queue": ("/queue/", QUEUE),
+        "feedback:opinions-to-route": ("/opinions/to-route/", PLAN_EDIT),
         "reports:report-list": ("/reports/", REPORTS),
         "reports:report-create": ("/reports/new/", REPORTS | {"administrator": 403}),
         "reports:report-detail": (f"/reports/{r}/", REPORT_DN),

@@ -480,8 +480,12 @@ def test_demo_has_the_2019_story(full_demo):
     assert held_2019.filter(level="commune").values("host_unit").distinct().count() == 25
 
 
-def test_demo_this_year_has_held_and_upcoming_sessions(full_demo):
-    this_year = Session.objects.filter(plan__number="12-KH/HU")
+def test_demo_this_year_has_held_and_upcoming_sessions_of_the_new_communes(full_demo):
+    this_year = Session.objects.filter(plan__number__in=["14-KH/ĐU", "25-KH/TU"])
     assert this_year.held().exists()
     assert this_year.upcoming().exists()
     assert this_year.filter(status=SessionStatus.POSTPONED).get().postponements.count() == 1
+    hosts = set(this_year.values_list("host_unit__code", flat=True))
+    assert "33801" in hosts and "33803" in hosts
+    assert not this_year.filter(host_unit__is_active=False).exists()
+    assert this_year.filter(topic__contains="cụm thôn").held().exists()

@@ -61,8 +61,13 @@ def test_running_the_bulk_target_twice_leaves_thirty_and_updates_the_number(boar
 
 def test_merged_units_get_no_target(board_staff):
     plan = make_plan()
-    AdministrativeUnit.objects.filter(name="Minh Khai").update(
-        is_active=False, merged_into=unit("Hòa Bình"), merged_on=datetime.date(2025, 7, 1)
+    from communes.services import reorganisation_apply
+
+    reorganisation_apply(
+        mapping="successor_code,successor,kind,parent_code,predecessor_code,predecessor,share\n"
+        "34407,Hòa Bình,commune,344,34410,Minh Khai,whole\n",
+        decision="99/NQ-UBTVQH15",
+        effective_on=datetime.date(2025, 7, 1),
     )
     board_staff.post(f"/plans/{plan.pk}/targets/bulk/", bulk_data())
     assert PlanTarget.objects.filter(plan=plan).count() == 29

@@ -50,12 +50,16 @@ def test_a_malformed_date_is_explained_in_vietnamese_and_kept(officer):
 
 
 def test_merged_unit_stays_visible_under_its_old_name(board_staff):
+    from communes.services import reorganisation_apply
+
+    reorganisation_apply(
+        mapping="successor_code,successor,kind,parent_code,predecessor_code,predecessor,share\n"
+        "34407,Hòa Bình,commune,344,34410,Minh Khai,whole\n",
+        decision="99/NQ-UBTVQH15",
+        effective_on=datetime.date(2025, 7, 1),
+    )
     old = AdministrativeUnit.objects.get(name="Minh Khai")
     new = AdministrativeUnit.objects.get(name="Hòa Bình")
-    old.is_active = False
-    old.merged_into = new
-    old.merged_on = datetime.date(2025, 7, 1)
-    old.save()
     page = board_staff.get(f"/units/{old.pk}/")
     assert page.status_code == 200
     assert "01/07/2025" in page.text and "Hòa Bình" in page.text

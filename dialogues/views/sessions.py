@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
+from communes.scope import changeable
 from config.concurrency import changed_since, lock
 from config.history import history_count, history_entries
 from config.parsing import as_id
@@ -56,8 +57,12 @@ def session_detail(request, pk):
         "postponements": session.postponements.select_related("created_by"),
         "history": history_entries(session),
         "opinion_count": Opinion.objects.visible_to(request.user).filter(session=session).count(),
-        # The buttons: what the workflow offers this role on this session now.
-        "actions": SESSION_WORKFLOW.offered(session, request.user.role),
+        # The buttons: what the workflow offers this role on this session now (nothing on
+        # history seen through succession, which is read only).
+        "actions": SESSION_WORKFLOW.offered(
+            session,
+            request.user.role if changeable(request.user, session.host_unit) else None,
+        ),
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,
     }
@@ -103,7 +108,7 @@ def _initial_plan(request, host):
 
 @allow(*SESSION_WORKFLOW.roles("edit"))
 def session_update(request, pk):
-    session = session_for(request.user, pk)
+    session = session_for(request.user, pk, to_change=True)
     if not SESSION_WORKFLOW.allows(session.status, "edit"):
         messages.error(request, _("Only planned or postponed sessions can be edited."))
         return redirect(session)
@@ -177,7 +182,7 @@ def _transition_page(request, pk, *, form_class, template, perform, success, ini
     The page carries how much history the session had when it was opened (`seen`): if someone
     saved the session since, nothing is saved and the page shows what they changed.
     """
-    session = session_for(request.user, pk)
+    session = session_for(request.user, pk, to_change=True)
     form = form_class(request.POST or None, request.FILES or None, initial=initial or {})
     context = {"form": form, "session": session}
     if request.method == "POST":
@@ -275,7 +280,7 @@ def session_cancel(request, pk):
 @allow(*SESSION_WORKFLOW.roles("reschedule"))
 @require_POST
 def session_reschedule(request, pk):
-    session = session_for(request.user, pk)
+    session = session_for(request.user, pk, to_change=True)
     try:
         with transaction.atomic():
             services.session_reschedule(session=lock(session), by=request.user)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import allow
+from communes.scope import changeable
 from config.parsing import as_id
 from dialogues.models import SessionStatus
 from dialogues.selectors import session_for
@@ -25,7 +26,11 @@ OPINIONS_PER_PAGE = 50
 @allow(*READERS)
 def session_opinions(request, pk):
     session = session_for(request.user, pk)
-    can_record = request.user.role in RECORDERS and session.status == SessionStatus.HELD
+    can_record = (
+        request.user.role in RECORDERS
+        and session.status == SessionStatus.HELD
+        and changeable(request.user, session.host_unit)
+    )
     formset = None
     if can_record:
         if request.method == "POST":

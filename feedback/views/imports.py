@@ -24,7 +24,7 @@ ERRORS_SHOWN = 300
 @allow(*RECORDERS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def opinion_import(request, pk):
-    session = session_for(request.user, pk)
+    session = session_for(request.user, pk, to_change=True)
     held = session.status == SessionStatus.HELD
     if request.method == "POST" and not held:
         messages.error(request, _("Opinions can only be entered for a session that was held."))

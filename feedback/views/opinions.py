@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import allow
+from communes.scope import changeable
 from config.concurrency import changed_since, lock
 from config.parsing import as_id
 
@@ -30,10 +31,12 @@ from ..workflow import OPINION_WORKFLOW
 @require_safe
 def opinion_detail(request, pk):
     opinion = opinion_for(request.user, pk)
+    # History seen through succession is read only: no action is offered on it.
+    role = request.user.role if changeable(request.user, opinion.unit) else None
     context = {
         "opinion": opinion,
         # The buttons: what the workflow offers this role in this state.
-        "actions": OPINION_WORKFLOW.offered(opinion, request.user.role),
+        "actions": OPINION_WORKFLOW.offered(opinion, role),
         "events": opinion.events.select_related("by", "agency"),
         # Links both ways only to opinions the reader may open.
         "original": Opinion.objects.visible_to(request.user)
@@ -52,7 +55,7 @@ def _action(request, pk, *, form_class, title, perform, success, initial=None, o
     timeline entry (or the new status) and is told, with what it typed kept on the page.
     `of_opinion`: the form's choices depend on the opinion (it is passed as `opinion=`).
     """
-    opinion = opinion_for(request.user, pk)
+    opinion = opinion_for(request.user, pk, to_change=True)
     kwargs = {"opinion": opinion} if of_opinion else {}
     form = form_class(request.POST or None, initial=initial or {}, **kwargs)
     if request.method != "POST":

@@ -3,8 +3,20 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app's demo module has load(stdout); later apps append theirs, in dependency order.
-DEMO_LOADERS = ["communes.demo", "accounts.demo", "dialogues.demo", "feedback.demo", "reports.demo"]
+# "module:function" steps, each taking stdout, in order: the 2019 story, the 2025 reorganisation
+# applied through the same service and data file as `apply_reorganisation`, then this year under
+# Hưng Yên. feedback.demo.load fills every held session without opinions, so it runs twice.
+DEMO_LOADERS = [
+    "communes.demo:load",
+    "accounts.demo:load",
+    "dialogues.demo:load",
+    "feedback.demo:load",
+    "communes.demo:load_reform",
+    "accounts.demo:load_after_reform",
+    "dialogues.demo:load_today",
+    "feedback.demo:load",
+    "reports.demo:load",
+]
 
 
 class Command(BaseCommand):
@@ -12,6 +24,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for module in DEMO_LOADERS:
-            import_module(module).load(stdout=self.stdout)
+        for step in DEMO_LOADERS:
+            module, function = step.split(":")
+            getattr(import_module(module), function)(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
