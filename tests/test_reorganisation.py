@@ -190,9 +190,9 @@ def test_a_mapping_naming_an_unknown_unit_is_refused_with_its_line(demo):
         "33801,Vũ Thư,commune,33,99999,Nowhere,whole\n"
         "33801,Vũ Thư,commune,33,34407,Minh Khai,whole\n"
     )
-    assert any(p.startswith("Line 3:") and "99999" in p for p in problems)
-    assert any(p.startswith("Line 4:") and "Hòa Bình" in p for p in problems)  # code ≠ name
-    assert any("33" in p and "parent" in p for p in problems)  # Hưng Yên is not in this file
+    assert any(p.startswith("Dòng 3:") and "99999" in p for p in problems)
+    assert any(p.startswith("Dòng 4:") and "Hòa Bình" in p for p in problems)  # code ≠ name
+    assert any("33" in p and "cấp trên" in p for p in problems)  # Hưng Yên is not in this file
     assert snapshot() == before
 
 
@@ -201,7 +201,7 @@ def test_a_unit_mapped_twice_as_a_whole_is_refused(demo):
         "33801,Vũ Thư,commune,,34404,Dũng Nghĩa,whole\n"
         "33803,Tân Thuận,commune,,34404,Dũng Nghĩa,whole\n"
     )
-    assert any(p.startswith("Line 3:") and "line 2" in p for p in problems)
+    assert any(p.startswith("Dòng 3:") and "dòng 2" in p for p in problems)
     assert not AdministrativeUnit.objects.filter(code="33801").exists()
 
 
