@@ -12,6 +12,7 @@ STAMP := $(VENV)/.installed
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 EN_PO := locale/en/LC_MESSAGES/django.po
+VI_PO := locale/vi/LC_MESSAGES/django.po
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD := $(shell sed -n 's/^DEMO_PASSWORD = "\(.*\)"/\1/p' communes/demo.py)
@@ -82,8 +83,11 @@ makemessages: export DEBUG ?= 1
 makemessages: install
 	$(BIN)/python manage.py makemessages -l vi -l en --no-location --no-obsolete --ignore=.venv
 	@# English source strings: the English catalogue is the source itself (fuzzy guesses dropped).
-	msgattrib --no-location --clear-fuzzy --empty -o $(EN_PO) $(EN_PO)
+	msgattrib --no-location --clear-fuzzy --clear-previous --empty -o $(EN_PO) $(EN_PO)
 	msgen --no-location -o $(EN_PO) $(EN_PO)
+	@# The Vietnamese catalogue is kept at 100 columns with no creation date, so diffs stay small.
+	msgcat --no-location --width=100 -o $(VI_PO) $(VI_PO)
+	sed -i '/^"POT-Creation-Date: /d' $(PO)
 
 worker: export DEBUG ?= 1
 worker: install messages

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Agency, Hamlet
@@ -62,12 +62,12 @@ class OpinionRowForm(forms.Form):
         data = super().clean()
         outcome = data.get("outcome")
         if outcome == Outcome.ANSWERED and not (data.get("session_answer") or "").strip():
-            self.add_error("session_answer", _t("Write the answer given at the session."))
+            self.add_error("session_answer", gettext("Write the answer given at the session."))
         if outcome == Outcome.FORWARDED and not data.get("agency"):
-            self.add_error("agency", _t("Choose the agency it is forwarded to."))
+            self.add_error("agency", gettext("Choose the agency it is forwarded to."))
         deadline = data.get("deadline")
         if deadline and deadline < self.session.start_date:
-            self.add_error("deadline", _t("The deadline cannot be before the session."))
+            self.add_error("deadline", gettext("The deadline cannot be before the session."))
         return data
 
 

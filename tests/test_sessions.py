@@ -139,6 +139,7 @@ def test_notice_after_the_session_is_refused(officer, plan):
         "/sessions/new/", form_data(plan, unit("Dũng Nghĩa"), notice_date="21/06/2019")
     )
     assert "notice_date" in response.context["form"].errors
+    assert "Không thể thông báo cho nhân dân sau ngày hội nghị." in response.text
 
 
 def test_notice_period_is_configurable(officer, plan, settings):
