@@ -198,6 +198,10 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# How long after its start a session without results is still shown as waiting for them.
+RESULTS_EXPECTED_DAYS = datetime.timedelta(days=60)
+
+
 class SessionQuerySet(ScopedQuerySet):
     unit_lookup = "host_unit"
 
@@ -212,6 +216,24 @@ class SessionQuerySet(ScopedQuerySet):
         return self.filter(
             status__in=[SessionStatus.PLANNED, SessionStatus.POSTPONED],
             starts_at__gte=timezone.now(),
+        )
+
+    def awaiting_results(self, now=None):
+        """Started but not yet recorded as held, or held with no opinion entered yet.
+
+        Only those started in the last RESULTS_EXPECTED_DAYS: the officer's job of the week, not
+        an old session where residents raised nothing.
+        """
+        now = now or timezone.now()
+        recent = Q(starts_at__lte=now, starts_at__gte=now - RESULTS_EXPECTED_DAYS)
+        opinions = models.Exists(
+            self.model.opinions.rel.related_model.objects.filter(session=models.OuterRef("pk"))
+        )
+        not_logged = Q(status__in=[SessionStatus.PLANNED, SessionStatus.POSTPONED])
+        return (
+            self.filter(recent)
+            .alias(has_opinions=opinions)
+            .filter(not_logged | Q(status=SessionStatus.HELD, has_opinions=False))
         )
 
     def for_list(self):

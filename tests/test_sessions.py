@@ -324,6 +324,20 @@ def test_officer_records_a_held_session_with_a_scan(officer, dung_nghia_session)
     assert b"".join(download.streaming_content) == PDF
 
 
+def test_a_held_session_offers_one_clear_way_to_record_its_opinions(
+    officer, leader, dung_nghia_session
+):
+    url = f"/sessions/{dung_nghia_session.pk}/"
+    assert "Ghi ý kiến" not in officer.get(url).text  # not held yet
+    officer.post(f"{url}held/", {"attendance_residents": "132", "attendance_cadres": "21"})
+    page = officer.get(url, follow=True)
+    assert f'<a class="btn btn-primary" href="/sessions/{dung_nghia_session.pk}/opinions/' in (
+        page.text
+    )
+    assert "Ghi ý kiến" in page.text and "Đã ghi nhận 0 ý kiến" in page.text
+    assert "Ghi ý kiến" not in leader.get(url).text
+
+
 def test_a_fake_pdf_is_refused_and_nothing_changes(officer, dung_nghia_session):
     fake = SimpleUploadedFile("bien-ban.pdf", b"MZ not a pdf", content_type="application/pdf")
     response = officer.post(

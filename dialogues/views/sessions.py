@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.access import allow
 from config.history import history_count, history_entries
 from config.parsing import as_id
+from feedback.access import RECORDERS
 from feedback.models import Opinion
 
 from .. import services
@@ -53,6 +54,7 @@ def session_detail(request, pk):
         "history": history_entries(session),
         "opinion_count": Opinion.objects.visible_to(request.user).filter(session=session).count(),
         "can_edit": request.user.role in SESSION_EDITORS,
+        "can_record_opinions": request.user.role in RECORDERS,
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,
     }
