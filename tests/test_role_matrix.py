@@ -104,7 +104,7 @@ def matrix(o):
         "dialogues:plan-attachment": (f"/plans/{p}/attachment/", NO_FILE),
         "dialogues:target-add": (f"/plans/{p}/targets/", PLAN_POST),
         "dialogues:target-bulk-add": (f"/plans/{p}/targets/bulk/", PLAN_POST),
-        "dialogues:target-delete": (f"/targets/{o['target'].pk}/delete/", PLAN_POST),
+        "dialogues:target-delete": (f"/targets/{o['target'].pk}/delete/", PLAN_EDIT),
         "dialogues:plan-coverage": (f"/plans/{p}/coverage/", READ),
         "dialogues:document-list": ("/documents/", READ),
         "dialogues:document-create": ("/documents/new/", PLAN_EDIT),
