@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A long form posted after the login expired is kept for after the next login.
+    "accounts.stash.StashPostMiddleware",
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -168,6 +170,9 @@ STORAGES = {
 }
 # Uploaded files live outside the static path and are served only through views that check scope.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# The opinion entry form saves up to 200 rows of 11 fields in one post (feedback.forms.MAX_ROWS;
+# a test keeps the two in step); Django's default of 1,000 fields stopped it at about 90 rows.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 
 # A session announced to residents fewer days ahead than this gets a visible warning.
 SESSION_NOTICE_DAYS = env.int("SESSION_NOTICE_DAYS", default=7)

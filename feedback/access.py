@@ -14,3 +14,9 @@ HANDLERS = (Role.AGENCY_RESPONDER, Role.BOARD_STAFF)
 # Change a deadline or send an opinion on to another agency.
 ROUTERS = (Role.BOARD_STAFF,)
 QUEUE_USERS = (Role.AGENCY_RESPONDER,)
+
+
+def may_correct(user, opinion) -> bool:
+    """Correct what was written down (text, field, who raised it, hamlet): those who record
+    opinions, until it is forwarded; after that the agency works on it, so only board staff."""
+    return user.role in (RECORDERS if opinion.forwarded_at is None else ROUTERS)

@@ -33,6 +33,8 @@ EVERYONE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
 PERSONAL_POST = dict.fromkeys(ROLES, 405) | {"anonymous": 302}
 OPINION_DN = {**READ_DN, "responder": 200}  # the responder's agency has it
 HANDLE_DN = {**OPINION_DN, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
+# Correcting a forwarded opinion: board staff only; the other commune's officer does not find it.
+CORRECT_FORWARDED_DN = {**READ_DN, "officer": 403, "leader": 403, "administrator": 403}
 ROUTE_DN = {**READ_DN, "officer": 403, "outsider": 403, "leader": 403, "administrator": 403}
 QUEUE = dict.fromkeys(ROLES, 403) | {"responder": 200, "anonymous": 302}
 PUBLIC = dict.fromkeys(ROLES, 200)
@@ -137,6 +139,7 @@ def matrix(o):
         "feedback:opinion-reopen": (f"/opinions/{op}/reopen/", RECORD_DN),
         "feedback:opinion-duplicate": (f"/opinions/{op}/duplicate/", RECORD_DN),
         "feedback:opinion-deadline": (f"/opinions/{op}/deadline/", ROUTE_DN),
+        "feedback:opinion-correct": (f"/opinions/{op}/correct/", CORRECT_FORWARDED_DN),
         "feedback:session-opinions": (f"/sessions/{s}/opinions/", READ_DN),
         "feedback:opinion-import": (f"/sessions/{s}/opinions/import/", RECORD_DN),
         "feedback:opinion-import-template": ("/opinions/import-template.xlsx", PLAN_EDIT | {

@@ -1,7 +1,7 @@
 """One opinion: its page with the timeline, and a small page for each change of its status."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -9,13 +9,14 @@ from django.views.decorators.http import require_safe
 from accounts.access import allow
 from config.parsing import as_id
 
-from ..access import DETAIL_READERS, HANDLERS, RECORDERS, ROUTERS
+from ..access import DETAIL_READERS, HANDLERS, RECORDERS, ROUTERS, may_correct
 from ..forms import (
     AnswerForm,
     DeadlineForm,
     DuplicateForm,
     ForwardForm,
     NoteForm,
+    OpinionCorrectionForm,
     ReasonForm,
     ResolveForm,
 )
@@ -37,14 +38,18 @@ def opinion_detail(request, pk):
         "can_record": role in RECORDERS,
         "can_handle": role in HANDLERS,
         "can_route": role in ROUTERS,
+        "can_correct": may_correct(request.user, opinion),
     }
     return render(request, "feedback/opinion_detail.html", context)
 
 
-def _action(request, pk, *, form_class, title, perform, success, initial=None):
+def _action(request, pk, *, form_class, title, perform, success, initial=None, for_opinion=False):
     """A small form for one change; the model method checks the workflow and says what is wrong."""
     opinion = opinion_for(request.user, pk)
-    form = form_class(request.POST or None, initial=initial or {})
+    if for_opinion:  # the form is built from the opinion itself
+        form = form_class(request.POST or None, opinion=opinion)
+    else:
+        form = form_class(request.POST or None, initial=initial or {})
     events = opinion.events.count()
     seen = request.POST.get("seen", "")
     if request.method == "POST" and as_id(seen) is not None and as_id(seen) != events:
@@ -164,4 +169,15 @@ def opinion_deadline(request, pk):
         perform=lambda opinion, data: opinion.change_deadline(
             deadline=data["deadline"], reason=data["reason"], by=request.user
         ),
+    )  # fmt: skip
+
+
+@allow(*RECORDERS)
+def opinion_correct(request, pk):
+    if not may_correct(request.user, opinion_for(request.user, pk)):
+        raise PermissionDenied
+    return _action(
+        request, pk, form_class=OpinionCorrectionForm, title=_("Correct the opinion"),
+        success=_("The opinion is corrected."), for_opinion=True,
+        perform=lambda opinion, data: opinion.correct(by=request.user, **data),
     )  # fmt: skip
