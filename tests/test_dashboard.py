@@ -102,7 +102,7 @@ def test_sessions_needing_results_come_first_with_the_way_on(officer, outsider, 
     text = page.text
     # At the top: before this quarter's figures and the upcoming sessions.
     assert text.index("Hội nghị cần ghi kết quả") < text.index("Hội nghị sắp tới")
-    assert f'href="/sessions/{held_empty.pk}/opinions/#entry-title">Ghi ý kiến</a>' in text
+    assert f'href="/sessions/{held_empty.pk}/opinions/">Ghi ý kiến</a>' in text
     assert f'href="/sessions/{started.pk}/held/"' in text
     assert "Đã ghi đủ" not in text.split("Hội nghị sắp tới")[0]
     assert list(outsider.get("/").context["awaiting_results"]) == []

@@ -2,7 +2,8 @@
 // "add rows" button asks the server; with it:
 // - a row shows only the fields its outcome needs (a field with an error always shows);
 // - more rows come in the page without a round trip (the row template comes from the server);
-// - after a failed save, focus goes to the summary of errors, and its links focus the field.
+// - after a failed save, focus goes to the summary of errors, and its links focus the field;
+// - a focused field is never left under the sticky save bar.
 (function () {
   const form = document.getElementById("opinion-entry");
   if (!form) return;
@@ -22,6 +23,16 @@
     if (event.target.matches("[data-outcome-buttons] input")) {
       showFieldsFor(event.target.closest(".opinion-row"));
     }
+  });
+
+  // The save bar sticks to the bottom of the screen: a field that gets focus under it (by Tab,
+  // by a link of the summary, by the phone's "next" key) is scrolled up above it.
+  const bar = form.querySelector(".entry-actions");
+  form.addEventListener("focusin", function (event) {
+    if (!bar || bar.contains(event.target)) return;
+    const field = event.target.getBoundingClientRect();
+    const top = bar.getBoundingClientRect().top;
+    if (field.bottom > top - 8) window.scrollBy({ top: field.bottom - top + 16, behavior: "instant" });
   });
 
   const summary = document.getElementById("entry-errors");
