@@ -33,7 +33,11 @@ $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $@
 
-install: $(STAMP)
+# axe-core for the browser tests' accessibility checks, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+install: $(STAMP) node_modules/.package-lock.json
 
 # Compiled catalogues are build output; the .po files are committed.
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
@@ -94,4 +98,4 @@ worker: install messages
 	$(BIN)/celery -A config worker --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) staticfiles $(MO)
+	rm -rf $(VENV) node_modules staticfiles $(MO)

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.nav_section",
             ],
             # {% load filter_fields %}: the list pages' filter bars (see config/filter_fields.py).
             "libraries": {"filter_fields": "config.filter_fields"},
