@@ -186,3 +186,123 @@ def test_while_typing_the_sticky_bar_never_hides_the_field_in_focus(demo, phone)
     for index in range(min(fields.count(), 30)):
         fields.nth(index).focus()
         assert not sticky_bar_covers_focus(page), f"field {index} is under the save bar"
+
+
+# The same work at a desk, with the keyboard alone (1366×768).
+
+
+class Keyboard:
+    """Key presses as counted by a person: each key, each character typed."""
+
+    def __init__(self, page):
+        self.page = page
+        self.presses = 0
+        self.tabs = 0
+
+    def press(self, key):
+        self.page.keyboard.press(key)
+        self.presses += 1
+
+    def type(self, text):
+        self.page.keyboard.type(text)
+        self.presses += len(text)
+
+    def tab_to(self, accessible_name, limit=60):
+        """Tab until the focused element is the one named so; the Tabs are counted."""
+        for _ in range(limit):
+            self.press("Tab")
+            self.tabs += 1
+            name = self.page.evaluate(
+                "() => (document.activeElement.innerText || document.activeElement.value || '')"
+                ".trim()"
+            )
+            if name == accessible_name:
+                return
+        raise AssertionError(f"{accessible_name!r} not reached with {limit} Tab presses")
+
+    def tab_to_field(self, locator, limit=60):
+        for _ in range(limit):
+            self.press("Tab")
+            self.tabs += 1
+            if locator.evaluate("element => element === document.activeElement"):
+                return
+        raise AssertionError("field not reached with the Tab key")
+
+
+def test_an_officer_does_the_same_at_a_desk_with_the_keyboard_alone(demo, browser, live_server):
+    today = timezone.localdate()
+    hour = max(timezone.localtime().hour - 2, 0)
+    session = make_session(
+        plan=make_plan(start=f"01/01/{today.year}", end=f"31/12/{today.year}"),
+        host=unit("Dũng Nghĩa"), day=today, hours=(hour, hour + 1),
+    )  # fmt: skip
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": 1366, "height": 768},
+    )  # fmt: skip
+    context.set_default_timeout(TIMEOUT_MS)
+    visit = Journey(name="keyboard", context=context, base_url=live_server.url)
+    page = visit.page
+    keys = Keyboard(page)
+
+    page.goto("/accounts/login/")
+    page.locator("#id_username").focus()  # the login page's first field has focus
+    keys.type("dungnghia")
+    keys.press("Tab")
+    keys.type(DEMO_PASSWORD)
+    keys.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/")
+    keys.tab_to(vi("Record as held"))
+    keys.press("Enter")
+    keys.tab_to_field(page.get_by_label(label("Residents attending")))
+    keys.type("146")
+    keys.press("Tab")
+    keys.type("23")
+    keys.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text(vi("The session is recorded as held."))
+    keys.tab_to(vi("Record opinions"))
+    keys.press("Enter")
+
+    def opinion(number):
+        return page.get_by_role("group", name=vi("Opinion %(number)s") % {"number": number},
+                                exact=True)  # fmt: skip
+
+    keys.tab_to_field(opinion(1).get_by_label(label("Field")))
+    keys.type("Giao")
+    keys.tab_to_field(opinion(1).get_by_label(label("Content")))
+    keys.type("Đường trục thôn Đông xuống cấp.")
+    keys.press("Tab")  # the outcome: the chosen button has focus, the arrows choose
+    keys.press("ArrowRight")
+    keys.press("Tab")
+    keys.type("Xã sửa trong quý tới.")
+    keys.tab_to_field(opinion(2).get_by_label(label("Field")))
+    keys.type("Môi")
+    keys.tab_to_field(opinion(2).get_by_label(label("Content")))
+    keys.type("Bãi rác đầu thôn gây ô nhiễm.")
+    keys.press("Tab")
+    keys.press("ArrowRight")
+    keys.press("ArrowRight")  # forwarded, and no agency chosen: the mistake
+    keys.tab_to_field(opinion(3).get_by_label(label("Raised by")))
+    keys.press("Enter")  # Enter in a text box saves the form
+
+    summary = page.locator("#entry-errors")
+    expect(summary).to_be_focused()
+    tabs_before_fix = keys.tabs
+    keys.press("Tab")
+    keys.tabs += 1
+    keys.press("Enter")
+    agency = opinion(2).get_by_label(label("Agency"))
+    expect(agency).to_be_focused()
+    keys.type("Phòng Tài")
+    keys.press("Tab")  # to the deadline box
+    keys.press("Enter")
+
+    saved = vi_n("%(count)d opinion recorded.", "%(count)d opinions recorded.", 2) % {"count": 2}
+    expect(page.get_by_role("alert")).to_have_text(saved)
+    print(f"\nKeyboard journey: {keys.presses} key presses, {keys.tabs} of them Tab")
+    # From the failed save to the field to fix: one Tab and Enter (63 Tab presses before).
+    assert keys.tabs - tabs_before_fix == 1
+    statuses = sorted(Opinion.objects.filter(session=session).values_list("status", flat=True))
+    assert statuses == ["answered", "forwarded"]
+    context.close()
+    visit.check()
