@@ -16,7 +16,16 @@ from django.conf import settings
 
 ROOT = settings.BASE_DIR
 SKIPPED = shutil.ignore_patterns(
-    ".git", ".venv", "node_modules", "var", "staticfiles", "__pycache__", "*.sqlite3", ".env"
+    ".git",
+    ".venv",
+    "node_modules",
+    "var",
+    "staticfiles",
+    "__pycache__",
+    "*.sqlite3",
+    ".env",
+    "test-artifacts",
+    "*.egg-info",
 )
 TRANSLATION_FUNCTIONS = {
     "gettext",
