@@ -12,6 +12,7 @@ STAMP := $(VENV)/.installed
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 EN_PO := locale/en/LC_MESSAGES/django.po
+VI_PO := locale/vi/LC_MESSAGES/django.po
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD := $(shell sed -n 's/^DEMO_PASSWORD = "\(.*\)"/\1/p' communes/demo.py)
@@ -33,6 +34,11 @@ $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $@
+
+# axe-core for the browser tests' accessibility checks, pinned by package-lock.json; only the
+# tests need it, so `make run` works without Node.js.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 install: $(STAMP)
 
@@ -67,7 +73,7 @@ run: system-run install messages .env
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: export SECRET_KEY ?= insecure-key-for-make-test-only
-test: system-test install messages
+test: system-test install node_modules/.package-lock.json messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -105,12 +111,15 @@ makemessages: export DEBUG ?= 1
 makemessages: install
 	$(BIN)/python manage.py makemessages -l vi -l en --no-location --no-obsolete --ignore=.venv
 	@# English source strings: the English catalogue is the source itself (fuzzy guesses dropped).
-	msgattrib --no-location --clear-fuzzy --empty -o $(EN_PO) $(EN_PO)
+	msgattrib --no-location --clear-fuzzy --clear-previous --empty -o $(EN_PO) $(EN_PO)
 	msgen --no-location -o $(EN_PO) $(EN_PO)
+	@# The Vietnamese catalogue is kept at 100 columns with no creation date, so diffs stay small.
+	msgcat --no-location --width=100 -o $(VI_PO) $(VI_PO)
+	sed -i '/^"POT-Creation-Date: /d' $(PO)
 
 worker: export DEBUG ?= 1
 worker: install messages
 	$(BIN)/celery -A config worker --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) staticfiles $(MO)
+	rm -rf $(VENV) node_modules staticfiles $(MO)

@@ -41,6 +41,10 @@ class SessionLifetimeMiddleware:
             if now - started > datetime.timedelta(hours=settings.SESSION_ABSOLUTE_HOURS):
                 logout(request)
                 messages.info(request, _("Your session has ended. Please log in again."))
+                if request.method == "POST":
+                    # Goes on as anonymous: the login check sends it to the login page, after
+                    # the stash (accounts.stash) has kept what was typed, if the page asks.
+                    return self.get_response(request)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             seen = _parse(request.session.get(SEEN_AT))
             if seen is None or now - seen > TOUCH_EVERY:

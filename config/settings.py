@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A body larger than any form accepts is refused before it is read (config/uploads.py).
     "config.uploads.RequestSizeLimitMiddleware",
+    # A long form posted after the login expired is kept for after the next login.
+    "accounts.stash.StashPostMiddleware",
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.nav_section",
             ],
             # {% load filter_fields %}: the list pages' filter bars (see config/filter_fields.py).
             "libraries": {"filter_fields": "config.filter_fields"},
@@ -177,6 +180,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # 2.5 MB (Django's default, said here so it is not changed by accident).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The opinion entry form saves up to 200 rows of 11 fields in one post (feedback.forms.MAX_ROWS;
+# a test keeps the two in step); Django's default of 1,000 fields stopped it at about 90 rows.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 
 # A session announced to residents fewer days ahead than this gets a visible warning.
 SESSION_NOTICE_DAYS = env.int("SESSION_NOTICE_DAYS", default=7)

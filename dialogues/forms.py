@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
@@ -122,14 +122,14 @@ class SessionForm(forms.ModelForm):
         day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
         if day and start and end:
             if end <= start:
-                self.add_error("end_time", _t("The end must be after the start."))
+                self.add_error("end_time", gettext("The end must be after the start."))
             else:
                 data["starts_at"], data["ends_at"] = _local(day, start), _local(day, end)
         plan = data.get("plan")
         if plan and day and not plan.covers(day):
             self.add_error(
                 "day",
-                _t("The date must be within the plan's period, %(start)s to %(end)s.")
+                gettext("The date must be within the plan's period, %(start)s to %(end)s.")
                 % {
                     "start": plan.period_start.strftime("%d/%m/%Y"),
                     "end": plan.period_end.strftime("%d/%m/%Y"),
@@ -137,7 +137,9 @@ class SessionForm(forms.ModelForm):
             )
         notice = data.get("notice_date")
         if notice and day and notice > day:
-            self.add_error("notice_date", _t("Residents cannot be notified after the session."))
+            self.add_error(
+                "notice_date", gettext("Residents cannot be notified after the session.")
+            )
         chairs = data.get("chairs")
         if chairs and day:
             holding = set(
@@ -149,7 +151,7 @@ class SessionForm(forms.ModelForm):
                 if chair.pk not in holding:
                     self.add_error(
                         "chairs",
-                        _t("%(name)s does not hold the office of %(position)s on %(day)s.")
+                        gettext("%(name)s does not hold the office of %(position)s on %(day)s.")
                         % {
                             "name": chair.person.full_name,
                             "position": chair.position.name,
@@ -169,7 +171,9 @@ class SessionForm(forms.ModelForm):
             if booked and not data.get("confirm_overlap"):
                 self.add_error(
                     "confirm_overlap",
-                    _t("A chair is booked into another session at that time; tick to confirm."),
+                    gettext(
+                        "A chair is booked into another session at that time; tick to confirm."
+                    ),
                 )
         return data
 

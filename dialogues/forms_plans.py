@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -94,6 +95,7 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         units = AdministrativeUnit.objects.visible_to(user)
         # A plan of a unit merged away since keeps its unit when it is edited.
         keep = Q(pk=self.instance.unit_id) if self.instance.unit_id else Q(pk__in=[])
@@ -147,7 +149,32 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
                 _("A plan cannot be issued after its period ends (%(end)s).")
                 % {"end": end.strftime("%d/%m/%Y")},
             )
+        self._refuse_duplicate_number(data.get("number"), issued)
         return data
+
+    def _refuse_duplicate_number(self, number, issued):
+        """The same number on the same day is the same plan: say so at the number, with a link
+        to the one already entered when the user may open it."""
+        if not number or not issued:
+            return
+        same = Plan.objects.filter(number=number, issued_on=issued).exclude(pk=self.instance.pk)
+        existing = same.first()
+        if existing is None:
+            return
+        values = {"number": number, "day": issued.strftime("%d/%m/%Y")}
+        if Plan.objects.visible_to(self.user).filter(pk=existing.pk).exists():
+            message = format_html(
+                '{} <a href="{}">{}</a>',
+                _("Plan %(number)s of %(day)s is already entered.") % values,
+                existing.get_absolute_url(),
+                _("Open plan %(number)s") % values,
+            )
+        else:
+            message = (
+                _("Plan %(number)s of %(day)s is already entered, for a unit you do not see.")
+                % values
+            )
+        self.add_error("number", message)
 
 
 class PlanSearchForm(forms.Form):

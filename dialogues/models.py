@@ -200,6 +200,8 @@ class SessionStatus(models.TextChoices):
 
 # Still to take place: upcoming lists, reminders, the plan's coverage ("scheduled"), editing.
 SCHEDULED = (SessionStatus.PLANNED, SessionStatus.POSTPONED)
+# How long after its start a session without results is still shown as waiting for them.
+RESULTS_EXPECTED_DAYS = datetime.timedelta(days=60)
 
 
 class SessionQuerySet(ScopedQuerySet):
@@ -221,6 +223,24 @@ class SessionQuerySet(ScopedQuerySet):
         now = now or timezone.now()
         upcoming = self.scheduled().filter(starts_at__gte=now)
         return upcoming.filter(starts_at__lte=now + within) if within else upcoming
+
+    def awaiting_results(self, now=None):
+        """Started but not yet recorded as held, or held with no opinion entered yet.
+
+        Only those started in the last RESULTS_EXPECTED_DAYS: the officer's job of the week, not
+        an old session where residents raised nothing.
+        """
+        now = now or timezone.now()
+        recent = Q(starts_at__lte=now, starts_at__gte=now - RESULTS_EXPECTED_DAYS)
+        opinions = models.Exists(
+            self.model.opinions.rel.related_model.objects.filter(session=models.OuterRef("pk"))
+        )
+        not_logged = Q(status__in=[SessionStatus.PLANNED, SessionStatus.POSTPONED])
+        return (
+            self.filter(recent)
+            .alias(has_opinions=opinions)
+            .filter(not_logged | Q(status=SessionStatus.HELD, has_opinions=False))
+        )
 
     def for_list(self):
         """What a list row shows, in a fixed number of queries."""

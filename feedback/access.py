@@ -15,3 +15,9 @@ HANDLERS = (Role.AGENCY_RESPONDER, Role.BOARD_STAFF)
 # The district's own steps (a new deadline).
 ROUTERS = (Role.BOARD_STAFF,)
 QUEUE_USERS = (Role.AGENCY_RESPONDER,)
+
+
+def may_correct(user, opinion) -> bool:
+    """Correct what was written down (text, field, who raised it, hamlet): those who record
+    opinions, until it is forwarded; after that the agency works on it, so only board staff."""
+    return user.role in (RECORDERS if opinion.forwarded_at is None else ROUTERS)

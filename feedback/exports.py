@@ -5,7 +5,7 @@ import datetime
 import tablib
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.exports import neutralise
@@ -121,7 +121,7 @@ def opinion_dataset(queryset, *, base_url: str = "") -> tablib.Dataset:
     opinions = with_latest_note(queryset.for_list()).order_by("session__starts_at", "pk")
     dataset = tablib.Dataset(headers=[str(header) for header in HEADERS])
     dataset.title = str(_("Opinions"))
-    yes, no = _t("Yes"), _t("No")
+    yes, no = gettext("Yes"), gettext("No")
     for number, opinion in enumerate(opinions.iterator(chunk_size=2000), start=1):
         dataset.append(_row(number, opinion, base_url, yes, no))
     return dataset

@@ -1,5 +1,6 @@
 from django import forms
-from django.utils.translation import gettext as _t
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Agency, Hamlet
@@ -30,7 +31,11 @@ class OpinionRowForm(forms.Form):
     hamlet = forms.ModelChoiceField(
         label=_("Hamlet"), queryset=Hamlet.objects.none(), required=False
     )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, initial=Outcome.PENDING)
+    # Buttons rather than a drop-down: one tap on a phone, and the row shows what it needs.
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=OUTCOMES, initial=Outcome.PENDING,
+        widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+    )  # fmt: skip
     session_answer = forms.CharField(
         label=_("Answer given"), max_length=5000, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -59,13 +64,30 @@ class OpinionRowForm(forms.Form):
         data = super().clean()
         outcome = data.get("outcome")
         if outcome == Outcome.ANSWERED and not (data.get("session_answer") or "").strip():
-            self.add_error("session_answer", _t("Write the answer given at the session."))
+            self.add_error("session_answer", gettext("Write the answer given at the session."))
         if outcome == Outcome.FORWARDED and not data.get("agency"):
-            self.add_error("agency", _t("Choose the agency it is forwarded to."))
+            self.add_error("agency", gettext("Choose the agency it is forwarded to."))
         deadline = data.get("deadline")
         if deadline and deadline < self.session.start_date:
-            self.add_error("deadline", _t("The deadline cannot be before the session."))
+            self.add_error("deadline", gettext("The deadline cannot be before the session."))
         return data
+
+
+class OpinionCorrectionForm(OpinionRowForm):
+    """What was written down of a recorded opinion: its text, field, who raised it, hamlet."""
+
+    CORRECTED = ("field", "content", "raised_by", "hamlet")
+
+    def __init__(self, *args, opinion, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(opinion, name) for name in self.CORRECTED})
+        super().__init__(*args, session=opinion.session, **kwargs)
+        for name in list(self.fields):
+            if name not in self.CORRECTED:
+                del self.fields[name]
+        # A field retired since the opinion was recorded stays its field.
+        self.fields["field"].queryset = Field.objects.filter(
+            Q(is_active=True) | Q(pk=opinion.field_id)
+        )
 
 
 class BaseOpinionRowFormSet(forms.BaseFormSet):

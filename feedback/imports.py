@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -183,7 +183,7 @@ def template_xlsx(*, user, session=None) -> bytes:
         ("hamlet", hamlets, "warning"),
     ]
     with translation.override("vi"):
-        error_text = _t("Choose a value from the list.")
+        error_text = gettext("Choose a value from the list.")
     keys = [column.key for column in COLUMNS]
     for list_index, (key, values, style) in enumerate(choice_lists, start=1):
         letter = get_column_letter(list_index)
@@ -221,29 +221,31 @@ def _write_instructions(sheet, fields, kinds, outcomes, agencies, hamlets, deadl
     pending, answered, forwarded = outcomes
     with translation.override("vi"):
         lines = [
-            _t("How to fill in the opinions file"),
-            _t(
+            gettext("How to fill in the opinions file"),
+            gettext(
                 "Enter one opinion per row on the sheet “%(sheet)s”, from row 2 on. Keep the "
                 "header row: the columns are recognised by their names."
             )
             % {"sheet": DATA_SHEET},
-            _t(
+            gettext(
                 "Required columns: %(columns)s. The other columns may be left empty or deleted, "
                 "and the columns may be put in any order."
             )
             % {"columns": ", ".join(c.header for c in COLUMNS if c.required)},
-            _t("%(field)s, %(kind)s, %(outcome)s and %(agency)s: choose from the drop-down list.")
+            gettext(
+                "%(field)s, %(kind)s, %(outcome)s and %(agency)s: choose from the drop-down list."
+            )
             % {k: headers[k] for k in ("field", "kind", "outcome", "agency")},
-            _t("%(outcome)s “%(label)s”: the opinion is still to be handled.")
+            gettext("%(outcome)s “%(label)s”: the opinion is still to be handled.")
             % {"outcome": headers["outcome"], "label": pending},
-            _t("%(outcome)s “%(label)s”: also fill in %(answer)s and, if known, %(by)s.")
+            gettext("%(outcome)s “%(label)s”: also fill in %(answer)s and, if known, %(by)s.")
             % {
                 "outcome": headers["outcome"],
                 "label": answered,
                 "answer": headers["session_answer"],
                 "by": headers["answered_by"],
             },
-            _t(
+            gettext(
                 "%(outcome)s “%(label)s”: also fill in %(agency)s. %(deadline)s may be left "
                 "empty: it is then counted in working days from the session."
             )
@@ -253,32 +255,32 @@ def _write_instructions(sheet, fields, kinds, outcomes, agencies, hamlets, deadl
                 "agency": headers["agency"],
                 "deadline": headers["deadline"],
             },
-            _t(
+            gettext(
                 "%(outcome)s left empty: forwarded if an agency is given, answered at the "
                 "session if an answer is given, otherwise still to be handled."
             )
             % {"outcome": headers["outcome"]},
-            _t(
+            gettext(
                 "%(hamlet)s: the name of a hamlet or residential group of a commune attending "
                 "the session. An agency may also be written by its short name."
             )
             % {"hamlet": headers["hamlet"]},
-            _t("Dates are written dd/mm/yyyy, for example 20/05/2019."),
-            _t("Empty rows are skipped. A file holds at most %(rows)s opinions and %(mb)s MB.")
+            gettext("Dates are written dd/mm/yyyy, for example 20/05/2019."),
+            gettext("Empty rows are skipped. A file holds at most %(rows)s opinions and %(mb)s MB.")
             % {"rows": _max_rows(), "mb": MAX_BYTES // 1024 // 1024},
-            _t(
+            gettext(
                 "If any row has an error, nothing is imported: the page lists every error by "
                 "row and column. Correct the file and upload it again."
             ),
             "",
-            _t("Two examples (do not copy them into the sheet “%(sheet)s”):")
+            gettext("Two examples (do not copy them into the sheet “%(sheet)s”):")
             % {"sheet": DATA_SHEET},
         ]
         examples = [
             {
                 "field": fields[0] if fields else "",
                 "kind": kinds[1],
-                "content": _t(
+                "content": gettext(
                     "Please speed up the land use right certificates for the households of "
                     "the hamlet whose land was measured in 2018."
                 ),
@@ -293,12 +295,12 @@ def _write_instructions(sheet, fields, kinds, outcomes, agencies, hamlets, deadl
             {
                 "field": fields[2] if len(fields) > 2 else (fields[0] if fields else ""),
                 "kind": kinds[0],
-                "content": _t("The road through the hamlet is badly damaged."),
+                "content": gettext("The road through the hamlet is badly damaged."),
                 "outcome": answered,
-                "session_answer": _t(
+                "session_answer": gettext(
                     "The commune will repair the road in the third quarter with its own budget."
                 ),
-                "answered_by": _t("Chairman of the commune People's Committee"),
+                "answered_by": gettext("Chairman of the commune People's Committee"),
             },
         ]
     for line in lines:
@@ -337,7 +339,7 @@ def check_package(upload) -> None:
     """A .xlsx is a zip holding [Content_Types].xml and a workbook; say clearly when it is not."""
     if upload.size > MAX_BYTES:
         raise ValidationError(
-            _t("The file is %(size)s MB; at most %(max)s MB is accepted.")
+            gettext("The file is %(size)s MB; at most %(max)s MB is accepted.")
             % {"size": round(upload.size / 1024 / 1024, 1), "max": MAX_BYTES // 1024 // 1024},
             code="too_large",
         )
@@ -346,14 +348,14 @@ def check_package(upload) -> None:
     upload.seek(0)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValidationError(
-            _t(
+            gettext(
                 "This is an Excel 97–2003 (.xls) file. Open it in Excel, save it as "
                 "“Excel Workbook (.xlsx)” and upload it again."
             ),
             code="old_excel",
         )
     not_excel = ValidationError(
-        _t("This file is not an Excel .xlsx workbook. Fill in the template and upload it."),
+        gettext("This file is not an Excel .xlsx workbook. Fill in the template and upload it."),
         code="not_excel",
     )
     try:
@@ -368,7 +370,7 @@ def check_package(upload) -> None:
         raise not_excel
     if unpacked > MAX_UNPACKED_BYTES:
         raise ValidationError(
-            _t("The workbook is too large once unpacked. Keep only the opinions sheet."),
+            gettext("The workbook is too large once unpacked. Keep only the opinions sheet."),
             code="too_large",
         )
 
@@ -379,7 +381,7 @@ def _is_blank(values) -> bool:
 
 def _too_large() -> ValidationError:
     return ValidationError(
-        _t(
+        gettext(
             "The file has more than %(max)s opinions. Split it into several files "
             "of at most %(max)s rows."
         )
@@ -410,7 +412,7 @@ def _present_rows(workbook, sheet):
                 raise _too_large()
             if time.monotonic() > deadline:
                 raise ValidationError(
-                    _t(
+                    gettext(
                         "Reading the file took too long. Keep only the opinions sheet, with "
                         "at most %(max)s rows, and upload it again."
                     )
@@ -449,7 +451,7 @@ def _read_rows(upload):
                 continue
             if len(rows) == MAX_ROWS:
                 raise _too_large()
-            rows.append((number, values))
+            rows.append((number, list(values)))
         return header, rows
     finally:
         workbook.close()
@@ -465,7 +467,7 @@ def _map_columns(header_cells) -> dict[str, tuple[int, str]]:
         written = str(cell).strip()
         if column.key in mapping:
             raise ValidationError(
-                _t("The columns “%(first)s” and “%(second)s” hold the same information.")
+                gettext("The columns “%(first)s” and “%(second)s” hold the same information.")
                 % {"first": mapping[column.key][1], "second": written},
                 code="duplicate_column",
             )
@@ -473,7 +475,7 @@ def _map_columns(header_cells) -> dict[str, tuple[int, str]]:
     missing = [c.header for c in COLUMNS if c.required and c.key not in mapping]
     if missing:
         raise ValidationError(
-            _t("The file has no column %(columns)s. Use the template's header row.")
+            gettext("The file has no column %(columns)s. Use the template's header row.")
             % {"columns": ", ".join(f"“{name}”" for name in missing)},
             code="missing_columns",
         )
@@ -594,13 +596,13 @@ def _row_data(cells, lookups) -> tuple[dict, dict[str, str]]:
     look_up(
         "field",
         lookups.fields,
-        _t("No field is called “%(value)s”. Choose one from the list of the template."),
+        gettext("No field is called “%(value)s”. Choose one from the list of the template."),
     )
     look_up(
         "hamlet",
         lookups.hamlets,
-        _t("No hamlet of the communes attending this session is called “%(value)s”."),
-        _t(
+        gettext("No hamlet of the communes attending this session is called “%(value)s”."),
+        gettext(
             "Several communes of this session have a hamlet called “%(value)s”: "
             "write it with its commune, for example “%(value)s (Commune name)”."
         ),
@@ -608,14 +610,16 @@ def _row_data(cells, lookups) -> tuple[dict, dict[str, str]]:
     look_up(
         "agency",
         lookups.agencies,
-        _t("No agency this session's opinions can be forwarded to is called “%(value)s”."),
-        _t("Several agencies are called “%(value)s”: write the agency's full name."),
+        gettext("No agency this session's opinions can be forwarded to is called “%(value)s”."),
+        gettext("Several agencies are called “%(value)s”: write the agency's full name."),
     )
-    look_up("kind", lookups.kinds, _t("“%(value)s” is not a kind; choose one from the list."))
+    look_up("kind", lookups.kinds, gettext("“%(value)s” is not a kind; choose one from the list."))
     if not text["kind"]:
         data["kind"] = OpinionKind.OPINION
     look_up(
-        "outcome", lookups.outcomes, _t("“%(value)s” is not an outcome; choose one from the list.")
+        "outcome",
+        lookups.outcomes,
+        gettext("“%(value)s” is not an outcome; choose one from the list."),
     )
     if not text["outcome"]:
         if text["agency"]:
@@ -638,7 +642,7 @@ def read_opinions(upload, *, session) -> ReadResult:
         # openpyxl fails in many ways on a damaged file; the user only needs to know it is one.
         logger.info("Unreadable opinion import %r", getattr(upload, "name", ""), exc_info=True)
         raise ValidationError(
-            _t(
+            gettext(
                 "The workbook could not be read; it may be damaged. Open it in Excel, save it "
                 "again as .xlsx and upload it."
             ),
@@ -646,14 +650,16 @@ def read_opinions(upload, *, session) -> ReadResult:
         ) from error
     if header is None:
         raise ValidationError(
-            _t("No header row was found. The first row must hold column names such as %(columns)s.")
+            gettext(
+                "No header row was found. The first row must hold column names such as %(columns)s."
+            )
             % {"columns": ", ".join(f"“{c.header}”" for c in COLUMNS if c.required)},
             code="no_header",
         )
     mapping = _map_columns(header[1])
     if not raw_rows:
         raise ValidationError(
-            _t("The file has no opinions: fill them in under the header row."), code="empty"
+            gettext("The file has no opinions: fill them in under the header row."), code="empty"
         )
 
     def column_name(key):
@@ -700,7 +706,7 @@ class OpinionImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.session = session
         self.result = None
-        self.fields["file"].help_text = _t(
+        self.fields["file"].help_text = gettext(
             "The filled-in template; at most %(rows)s opinions and %(mb)s MB."
         ) % {"rows": _max_rows(), "mb": MAX_BYTES // 1024 // 1024}
 

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -419,6 +420,29 @@ class Opinion(models.Model):
             raise ValidationError({"reason": gettext("Give the reason for the new deadline.")})
         return self._record(EventKind.DEADLINE, by=by, text=reason.strip(), deadline=deadline)
 
+    @transaction.atomic
+    def correct(self, *, field, content: str, raised_by: str, hamlet, by):
+        """Put right what was written down; the timeline keeps what it said before."""
+        from .services import opinion_unit_for
+
+        new = {"field": field, "content": content.strip(), "raised_by": raised_by.strip(),
+               "hamlet": hamlet}  # fmt: skip
+        changed = [name for name, value in new.items() if getattr(self, name) != value]
+        if not changed:
+            raise ValidationError(gettext("Nothing was changed."))
+        before = "\n".join(
+            f"{capfirst(self._meta.get_field(name).verbose_name)}: {getattr(self, name) or '—'}"
+            for name in changed
+        )
+        if "hamlet" in changed:
+            new["unit"] = opinion_unit_for(session=self.session, hamlet=hamlet, unit=self.unit)
+        return self._record(
+            EventKind.CORRECTED,
+            by=by,
+            text=gettext("Before: %(before)s") % {"before": before},
+            **new,
+        )
+
 
 class EventKind(models.TextChoices):
     RECORDED = "recorded", _("Recorded")
@@ -431,6 +455,7 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     DUPLICATE = "duplicate", _("Marked as a duplicate")
     DEADLINE = "deadline", _("Deadline changed")
+    CORRECTED = "corrected", _("Corrected")
 
 
 class OpinionEvent(models.Model):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("opinions/<int:pk>/reopen/", opinions.opinion_reopen, name="opinion-reopen"),
     path("opinions/<int:pk>/duplicate/", opinions.opinion_duplicate, name="opinion-duplicate"),
     path("opinions/<int:pk>/deadline/", opinions.opinion_deadline, name="opinion-deadline"),
+    path("opinions/<int:pk>/correct/", opinions.opinion_correct, name="opinion-correct"),
     path("sessions/<int:pk>/opinions/", entry.session_opinions, name="session-opinions"),
     path("sessions/<int:pk>/opinions/import/", imports.opinion_import, name="opinion-import"),
     path(

@@ -6,8 +6,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from config.pagination import first_rows
+from dialogues.access import SESSION_EDITORS
 from dialogues.coverage import plan_coverage
 from dialogues.models import Plan, Session
+from feedback.access import RECORDERS
 from feedback.models import Opinion, due_soon_q, overdue_q
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
@@ -31,6 +33,12 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
     }
     if user.unit_id is None or user.role == "agency_responder":
         return context
+    sessions = Session.objects.visible_to(user)
+    context["can_edit_sessions"] = user.role in SESSION_EDITORS
+    context["can_record_opinions"] = user.role in RECORDERS
+    context["awaiting_results"] = (
+        sessions.awaiting_results().for_list().order_by("-starts_at", "pk")[:8]
+    )
     quarter = (today.month - 1) // 3 + 1
     start, end = quarter_bounds(today.year, quarter)
     # The counts the quarterly report prints, without the lists only the report shows.
@@ -41,7 +49,7 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
         figures=figures,
         field_chart=opinions_by_field_chart(figures),
         status_chart=opinions_by_status_chart(figures),
-        upcoming=Session.objects.visible_to(user).upcoming().for_list().order_by("starts_at")[:8],
+        upcoming=sessions.upcoming().for_list().order_by("starts_at")[:8],
         plan=plan,
         coverage=plan_coverage(plan, user=user) if plan else None,
     )

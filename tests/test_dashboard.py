@@ -74,3 +74,45 @@ def test_agency_responders_see_their_counts_only(responder, demo):
     page = responder.get("/")
     assert page.status_code == 200
     assert "figures" not in page.context
+
+
+def test_sessions_needing_results_come_first_with_the_way_on(officer, outsider, demo):
+    today = timezone.localdate()
+    plan = make_plan(start=f"01/01/{today.year - 1}", end=f"31/12/{today.year + 1}")
+    host = unit("Dũng Nghĩa")
+    started = make_session(plan=plan, host=host, day=today, hours=(0, 23), topic="Đang họp")
+    held_empty = make_session(
+        plan=plan, host=host, day=today - datetime.timedelta(days=3), status=SessionStatus.HELD,
+        topic="Đã họp, chưa ghi",
+    )  # fmt: skip
+    held_done = make_session(
+        plan=plan, host=host, day=today - datetime.timedelta(days=3), status=SessionStatus.HELD,
+        topic="Đã ghi đủ",
+    )  # fmt: skip
+    make_opinion(session=held_done, outcome="answered")
+    make_session(plan=plan, host=host, day=today + datetime.timedelta(days=5), topic="Sắp tới")
+    make_session(
+        plan=plan, host=host, day=today - datetime.timedelta(days=400), status=SessionStatus.HELD,
+        topic="Năm ngoái",
+    )  # fmt: skip
+
+    page = officer.get("/")
+
+    assert list(page.context["awaiting_results"]) == [started, held_empty]
+    text = page.text
+    # At the top: before this quarter's figures and the upcoming sessions.
+    assert text.index("Hội nghị cần ghi kết quả") < text.index("Hội nghị sắp tới")
+    assert f'href="/sessions/{held_empty.pk}/opinions/">Ghi ý kiến</a>' in text
+    assert f'href="/sessions/{started.pk}/held/"' in text
+    assert "Đã ghi đủ" not in text.split("Hội nghị sắp tới")[0]
+    assert list(outsider.get("/").context["awaiting_results"]) == []
+
+
+def test_a_leader_sees_sessions_needing_results_without_actions(leader, demo):
+    today = timezone.localdate()
+    plan = make_plan(start=f"01/01/{today.year - 1}", end=f"31/12/{today.year}")
+    yesterday = today - datetime.timedelta(days=1)
+    make_session(plan=plan, host=unit("Dũng Nghĩa"), day=yesterday, status=SessionStatus.HELD)
+    page = leader.get("/")
+    assert "Hội nghị cần ghi kết quả" in page.text
+    assert "Ghi ý kiến" not in page.text

@@ -515,6 +515,11 @@ def test_the_instructions_sheet_describes_two_examples_under_the_headers(officer
     examples = rows[header_at + 1 :]
     assert len(examples) == 2
     assert all(example[HEADERS.index("Nội dung")] for example in examples)
+    # The instructions and the examples are in Vietnamese, not the English source strings.
+    assert rows[0][0] == "Hướng dẫn điền tệp ý kiến"
+    text = " ".join(str(value) for row in rows for value in row if value)
+    assert "Đường qua thôn bị hư hỏng nặng." in text
+    assert "choose" not in text and "the session" not in text
 
 
 def test_the_template_filled_in_as_its_instructions_show_imports(officer, session):

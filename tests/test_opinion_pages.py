@@ -69,6 +69,7 @@ def test_an_invalid_row_saves_nothing_and_keeps_every_typed_row(officer, held):
     assert not Opinion.objects.exists()
     formset = response.context["formset"]
     assert "agency" in formset.forms[1].errors
+    assert "Chọn cơ quan được chuyển ý kiến đến." in response.text
     assert "deadline" in formset.forms[2].errors
     for text in ["Ý kiến một", "Ý kiến hai", "Ý kiến ba", "31/02/2019"]:
         assert text in response.text

@@ -201,11 +201,45 @@ def test_a_plan_form_with_an_impossible_document_id_is_refused_not_a_crash(board
     assert not Plan.objects.exists()
 
 
-def test_same_number_on_the_same_day_is_refused(board_staff):
-    make_plan(number="55-KH/HU", issued_on=datetime.date(2018, 9, 26))
+def test_same_number_on_the_same_day_is_refused_at_the_number_with_a_link(board_staff):
+    existing = make_plan(number="55-KH/HU", issued_on=datetime.date(2018, 9, 26))
     response = board_staff.post("/plans/new/", plan_data())
     assert response.status_code == 200
     assert Plan.objects.count() == 1
+    errors = response.context["form"].errors
+    assert list(errors) == ["number"]
+    assert "Kế hoạch 55-KH/HU ngày 26/09/2018 đã được nhập." in errors["number"][0]
+    assert f'<a href="/plans/{existing.pk}/">Mở kế hoạch 55-KH/HU</a>' in response.text
+    assert 'value="55-KH/HU"' in response.text
+
+
+def test_editing_a_plan_does_not_count_it_as_its_own_duplicate(board_staff):
+    plan = make_plan(number="55-KH/HU", issued_on=datetime.date(2018, 9, 26))
+    data = plan_data()
+    data["title"] = "Tiêu đề mới"
+    response = board_staff.post(f"/plans/{plan.pk}/edit/", data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.title == "Tiêu đề mới"
+
+
+def test_plan_page_schedules_a_session_with_that_plan_chosen(board_staff, officer, leader):
+    plan = make_plan(number="12-KH/HU", issued_on=datetime.date(2019, 1, 2))
+    year = datetime.date.today().year
+    # The plan covering today is what the form offers by default; the link must override it.
+    make_plan(number="13-KH/HU", start=f"01/01/{year}", end=f"31/12/{year}")
+    page = board_staff.get(f"/plans/{plan.pk}/")
+    link = f'href="/sessions/new/?plan={plan.pk}"'
+    assert link in page.text and "Lên lịch hội nghị" in page.text
+    assert link not in leader.get(f"/plans/{plan.pk}/").text
+    # Board staff first choose the host; the plan goes along.
+    host_page = board_staff.get(f"/sessions/new/?plan={plan.pk}")
+    assert f'<input type="hidden" name="plan" value="{plan.pk}">' in host_page.text
+    form_page = board_staff.get(f"/sessions/new/?plan={plan.pk}&host={unit('Dũng Nghĩa').pk}")
+    assert form_page.context["form"]["plan"].value() == plan.pk
+    # A commune officer has one host: straight to the form, plan chosen.
+    own = officer.get(f"/sessions/new/?plan={plan.pk}")
+    assert own.context["form"]["plan"].value() == plan.pk
 
 
 # The scanned document

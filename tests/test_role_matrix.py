@@ -34,6 +34,8 @@ PLAN_POST = {**PLAN_EDIT, "board_staff": 405}
 EVERYONE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
 PERSONAL_POST = dict.fromkeys(ROLES, 405) | {"anonymous": 302}
 OPINION_DN = {**READ_DN, "responder": 200}  # the responder's agency has it
+# Correcting a forwarded opinion: board staff only; the other commune's officer does not find it.
+CORRECT_FORWARDED_DN = {**READ_DN, "officer": 403, "leader": 403, "administrator": 403}
 QUEUE = dict.fromkeys(ROLES, 403) | {"responder": 200, "anonymous": 302}
 PUBLIC = dict.fromkeys(ROLES, 200)
 SCHEDULE = {**PLAN_EDIT, "officer": 200, "outsider": 200}
@@ -127,7 +129,7 @@ def matrix(o):
         "dialogues:plan-attachment": (f"/plans/{p}/attachment/", NO_FILE),
         "dialogues:target-add": (f"/plans/{p}/targets/", PLAN_POST),
         "dialogues:target-bulk-add": (f"/plans/{p}/targets/bulk/", PLAN_POST),
-        "dialogues:target-delete": (f"/targets/{o['target'].pk}/delete/", PLAN_POST),
+        "dialogues:target-delete": (f"/targets/{o['target'].pk}/delete/", PLAN_EDIT),
         "dialogues:plan-coverage": (f"/plans/{p}/coverage/", READ),
         "dialogues:document-list": ("/documents/", READ),
         "dialogues:document-create": ("/documents/new/", PLAN_EDIT),
@@ -163,6 +165,7 @@ def matrix(o):
         "feedback:opinion-reopen": (f"/opinions/{op}/reopen/", opinion_step("reopen")),
         "feedback:opinion-duplicate": (f"/opinions/{op}/duplicate/", opinion_step("duplicate")),
         "feedback:opinion-deadline": (f"/opinions/{op}/deadline/", opinion_step("deadline")),
+        "feedback:opinion-correct": (f"/opinions/{op}/correct/", CORRECT_FORWARDED_DN),
         "feedback:session-opinions": (f"/sessions/{s}/opinions/", READ_DN),
         "feedback:opinion-import": (f"/sessions/{s}/opinions/import/", RECORD_DN),
         "feedback:opinion-import-template": ("/opinions/import-template.xlsx", PLAN_EDIT | {

@@ -139,6 +139,7 @@ def test_notice_after_the_session_is_refused(officer, plan):
         "/sessions/new/", form_data(plan, unit("Dũng Nghĩa"), notice_date="21/06/2019")
     )
     assert "notice_date" in response.context["form"].errors
+    assert "Không thể thông báo cho nhân dân sau ngày hội nghị." in response.text
 
 
 def test_notice_period_is_configurable(officer, plan, settings):
@@ -345,6 +346,20 @@ def test_officer_records_a_held_session_with_a_scan(officer, dung_nghia_session)
     download = officer.get(f"/sessions/{dung_nghia_session.pk}/minutes/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_held_session_offers_one_clear_way_to_record_its_opinions(
+    officer, leader, dung_nghia_session
+):
+    url = f"/sessions/{dung_nghia_session.pk}/"
+    assert "Ghi ý kiến" not in officer.get(url).text  # not held yet
+    officer.post(f"{url}held/", {"attendance_residents": "132", "attendance_cadres": "21"})
+    page = officer.get(url, follow=True)
+    assert f'<a class="btn btn-primary" href="/sessions/{dung_nghia_session.pk}/opinions/' in (
+        page.text
+    )
+    assert "Ghi ý kiến" in page.text and "Đã ghi nhận 0 ý kiến" in page.text
+    assert "Ghi ý kiến" not in leader.get(url).text
 
 
 def test_a_fake_pdf_is_refused_and_nothing_changes(officer, dung_nghia_session):

@@ -160,18 +160,28 @@ def test_targets_are_only_accepted_by_post(board_staff):
     assert board_staff.get(f"/plans/{plan.pk}/targets/").status_code == 405
 
 
-def test_board_staff_delete_a_target(board_staff):
+def test_deleting_a_target_asks_first_and_leaves_it_in_the_plans_history(board_staff):
     plan = make_plan()
     target = make_target(plan=plan, unit_=district(), level="district", required=3)
+    plan_page = board_staff.get(f"/plans/{plan.pk}/")
+    # The table's button is a link to a page that asks: no JavaScript confirm needed.
+    assert f'href="/targets/{target.pk}/delete/"' in plan_page.text
+    question = board_staff.get(f"/targets/{target.pk}/delete/")
+    assert question.status_code == 200
+    assert "Xóa chỉ tiêu?" in question.text and district().full_name in question.text
+    assert PlanTarget.objects.exists()  # asking deletes nothing
     response = board_staff.post(f"/targets/{target.pk}/delete/")
     assert response.status_code == 302
     assert not PlanTarget.objects.exists()
+    history = board_staff.get(f"/plans/{plan.pk}/").text.split("Lịch sử thay đổi")[1]
+    assert f"Đã xóa chỉ tiêu {district()}: 3" in history
 
 
 def test_officer_cannot_delete_a_target(officer, outsider):
     plan = make_plan()
     target = make_target(plan=plan, unit_=unit("Dũng Nghĩa"), level="commune")
     assert officer.post(f"/targets/{target.pk}/delete/").status_code == 403
+    assert officer.get(f"/targets/{target.pk}/delete/").status_code == 403
     assert outsider.post(f"/targets/{target.pk}/delete/").status_code == 403
     assert PlanTarget.objects.exists()
 

@@ -25,7 +25,7 @@ from config.concurrency import changed_since, lock
 from config.history import history_count, history_entries
 from config.parsing import as_id
 
-from ..access import PLAN_EDITORS, READERS
+from ..access import PLAN_EDITORS, READERS, SESSION_EDITORS
 from ..forms_plans import (
     BulkTargetForm,
     DocumentForm,
@@ -112,6 +112,7 @@ def _render_plan_detail(request, plan, *, target_form=None, bulk_form=None):
     context = {
         "plan": plan,
         "can_edit": can_edit,
+        "can_schedule": user.role in SESSION_EDITORS,
         "documents": Document.objects.visible_to(user)
         .filter(plans=plan)
         .select_related("doc_type"),
@@ -131,12 +132,36 @@ def _render_plan_detail(request, plan, *, target_form=None, bulk_form=None):
 
 
 def _history(plan, *, user):
-    """The plan's changes, newest first: who, when, and each field's old and new value."""
+    """The plan's changes, newest first: who, when, and each field's old and new value; and
+    the targets deleted from it, which leave the target table without a trace."""
     records = list(
         plan.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : HISTORY_ON_PLAN_PAGE + 1
         ]
     )
+    entries = _plan_entries(records, user=user)
+    deleted = (
+        PlanTarget.history.filter(plan_id=plan.pk, history_type="-")
+        .select_related("history_user", "unit")
+        .order_by("-history_date", "-history_id")[:HISTORY_ON_PLAN_PAGE]
+    )
+    for record in deleted:
+        by = record.history_user
+        target = record.instance
+        target.unit = record.unit  # loaded with the record: no query per entry
+        entries.append(
+            {
+                "record": record,
+                "who": (by.get_full_name() or by.username) if by else None,
+                "deleted_target": target,
+                "changes": [],
+            }
+        )
+    entries.sort(key=lambda entry: entry["record"].history_date, reverse=True)
+    return entries[:HISTORY_ON_PLAN_PAGE]
+
+
+def _plan_entries(records, *, user):
     entries = []
     for record, previous in zip(records, [*records[1:], None], strict=True):
         if previous is None:
@@ -313,12 +338,16 @@ def target_bulk_add(request, pk):
 
 
 @allow(*PLAN_EDITORS)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def target_delete(request, pk):
+    """Asks first (a page of its own, no JavaScript needed); the deletion is in the plan's
+    history."""
     target = get_object_or_404(
         PlanTarget.objects.visible_to(request.user).select_related("plan__unit", "unit"), pk=pk
     )
     plan = _editable(request.user, target.plan)
+    if request.method != "POST":
+        return render(request, "dialogues/target_delete.html", {"target": target, "plan": plan})
     target.delete()
     messages.success(request, _("Target deleted: %(target)s.") % {"target": target})
     return redirect(reverse("dialogues:plan-detail", args=[plan.pk]) + "#targets")

@@ -14,6 +14,7 @@ from communes.scope import changeable
 from config.concurrency import changed_since, lock
 from config.history import history_count, history_entries
 from config.parsing import as_id
+from feedback.access import RECORDERS
 from feedback.models import Opinion
 
 from .. import services
@@ -63,6 +64,8 @@ def session_detail(request, pk):
             session,
             request.user.role if changeable(request.user, session.host_unit) else None,
         ),
+        "can_record_opinions": request.user.role in RECORDERS
+        and changeable(request.user, session.host_unit),
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,
     }

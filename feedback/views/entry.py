@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import allow
+from accounts.stash import keeps_post_across_login, take_stashed_post
 from communes.scope import changeable
 from config.parsing import as_id
 from dialogues.models import SessionStatus
 from dialogues.selectors import session_for
 
-from ..access import READERS, RECORDERS
+from ..access import READERS, RECORDERS, may_correct
 from ..forms import MAX_ROWS, OpinionRowFormSet
 from ..models import Opinion
 from ..services import opinion_record
@@ -24,6 +25,7 @@ OPINIONS_PER_PAGE = 50
 
 
 @allow(*READERS)
+@keeps_post_across_login
 def session_opinions(request, pk):
     session = session_for(request.user, pk)
     can_record = (
@@ -32,7 +34,15 @@ def session_opinions(request, pk):
         and changeable(request.user, session.host_unit)
     )
     formset = None
-    if can_record:
+    stashed = take_stashed_post(request) if can_record and request.method == "GET" else None
+    if stashed is not None:
+        # Typed before the login expired: back on the page as typed, saved only when asked.
+        formset = _as_typed(stashed, session)
+        messages.info(
+            request,
+            _("The opinions you typed before signing in again are back. Check them and save."),
+        )
+    elif can_record:
         if request.method == "POST":
             formset = OpinionRowFormSet(request.POST, session=session, prefix="op")
             if "add_rows" in request.POST:
@@ -64,8 +74,32 @@ def session_opinions(request, pk):
         .order_by("pk")
     )
     page = Paginator(opinions, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"session": session, "page": page, "formset": formset, "can_record": can_record}
+    for opinion in page.object_list:
+        opinion.can_correct = may_correct(request.user, opinion)
+    row_errors = _row_errors(formset) if formset is not None and formset.is_bound else []
+    context = {
+        "session": session,
+        "page": page,
+        "formset": formset,
+        "can_record": can_record,
+        "row_errors": row_errors,
+        "rows_to_fix": len({error["number"] for error in row_errors}),
+    }
     return render(request, "feedback/session_opinions.html", context)
+
+
+def _row_errors(formset):
+    """Each error of each row, with the field to jump to: the summary above the form."""
+    errors = []
+    for number, form in enumerate(formset.forms, start=1):
+        if not form._errors:  # rows shown as typed (more rows, restored) are not checked
+            continue
+        for name, messages_ in form.errors.items():
+            target = form[name].auto_id if name in form.fields else f"opinion-{number}"
+            errors.extend(
+                {"number": number, "target": target, "message": message} for message in messages_
+            )
+    return errors
 
 
 def _with_more_rows(data, session):
@@ -73,6 +107,10 @@ def _with_more_rows(data, session):
     total = data.get("op-TOTAL_FORMS", "")
     total = min(as_id(total) or 0, MAX_ROWS)
     data["op-TOTAL_FORMS"] = str(min(total + ROWS_ADDED, MAX_ROWS))
+    return _as_typed(data, session)
+
+
+def _as_typed(data, session):
     formset = OpinionRowFormSet(data, session=session, prefix="op")
     # The typed rows are shown as typed, without errors: they are checked when the user saves.
     for form in formset.forms:

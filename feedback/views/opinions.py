@@ -1,7 +1,7 @@
 """One opinion: its page with the timeline, and a small page for each change of its status."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,13 +12,14 @@ from communes.scope import changeable
 from config.concurrency import changed_since, lock
 from config.parsing import as_id
 
-from ..access import DETAIL_READERS
+from ..access import DETAIL_READERS, RECORDERS, may_correct
 from ..forms import (
     AnswerForm,
     DeadlineForm,
     DuplicateForm,
     ForwardForm,
     NoteForm,
+    OpinionCorrectionForm,
     ReasonForm,
     ResolveForm,
 )
@@ -43,6 +44,7 @@ def opinion_detail(request, pk):
         .filter(pk=opinion.duplicate_of_id)
         .first(),
         "duplicates": Opinion.objects.visible_to(request.user).filter(duplicate_of=opinion),
+        "can_correct": role is not None and may_correct(request.user, opinion),
     }
     return render(request, "feedback/opinion_detail.html", context)
 
@@ -53,11 +55,13 @@ def _action(request, pk, *, form_class, title, perform, success, initial=None, o
     Every action passes here: on POST the opinion's row is locked for the transaction that checks
     and writes, so of two actions at the same instant the second waits, then finds the first one's
     timeline entry (or the new status) and is told, with what it typed kept on the page.
-    `of_opinion`: the form's choices depend on the opinion (it is passed as `opinion=`).
+    `of_opinion`: the form is built from the opinion (it is passed as `opinion=`).
     """
     opinion = opinion_for(request.user, pk, to_change=True)
     kwargs = {"opinion": opinion} if of_opinion else {}
-    form = form_class(request.POST or None, initial=initial or {}, **kwargs)
+    if initial or not of_opinion:
+        kwargs["initial"] = initial or {}
+    form = form_class(request.POST or None, **kwargs)
     if request.method != "POST":
         return _action_page(request, opinion, form, title)
     with transaction.atomic():
@@ -184,4 +188,15 @@ def opinion_deadline(request, pk):
         perform=lambda opinion, data: opinion.change_deadline(
             deadline=data["deadline"], reason=data["reason"], by=request.user
         ),
+    )  # fmt: skip
+
+
+@allow(*RECORDERS)
+def opinion_correct(request, pk):
+    if not may_correct(request.user, opinion_for(request.user, pk, to_change=True)):
+        raise PermissionDenied
+    return _action(
+        request, pk, form_class=OpinionCorrectionForm, title=_("Correct the opinion"),
+        success=_("The opinion is corrected."), of_opinion=True,
+        perform=lambda opinion, data: opinion.correct(by=request.user, **data),
     )  # fmt: skip
