@@ -13,7 +13,7 @@ from config.parsing import IdsChoiceField
 from config.text import LONG_TEXT_MAX
 from config.uploads import validate_scan
 
-from .models import Plan, Session, SessionStatus
+from .models import Plan, Session, SessionStatus, times_error
 
 TIME_WIDGET = forms.TimeInput(
     attrs={"placeholder": "HH:MM", "inputmode": "numeric"}, format="%H:%M"
@@ -121,20 +121,13 @@ class SessionForm(forms.ModelForm):
         data = super().clean()
         day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
         if day and start and end:
-            if end <= start:
-                self.add_error("end_time", gettext("The end must be after the start."))
+            if error := times_error(start, end):
+                self.add_error("end_time", error)
             else:
                 data["starts_at"], data["ends_at"] = _local(day, start), _local(day, end)
         plan = data.get("plan")
-        if plan and day and not plan.covers(day):
-            self.add_error(
-                "day",
-                gettext("The date must be within the plan's period, %(start)s to %(end)s.")
-                % {
-                    "start": plan.period_start.strftime("%d/%m/%Y"),
-                    "end": plan.period_end.strftime("%d/%m/%Y"),
-                },
-            )
+        if plan and day and (error := plan.day_error(day)):
+            self.add_error("day", error)
         notice = data.get("notice_date")
         if notice and day and notice > day:
             self.add_error(

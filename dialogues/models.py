@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -141,6 +142,21 @@ class Plan(models.Model):
 
     def covers(self, day: datetime.date) -> bool:
         return self.period_start <= day <= self.period_end
+
+    def day_error(self, day: datetime.date) -> str | None:
+        """Why a session of this plan cannot be held on `day`, or None: the one home of the rule
+        that the schedule form, the postponement and the services all apply."""
+        if self.covers(day):
+            return None
+        return gettext("The date must be within the plan's period, %(start)s to %(end)s.") % {
+            "start": self.period_start.strftime("%d/%m/%Y"),
+            "end": self.period_end.strftime("%d/%m/%Y"),
+        }
+
+
+def times_error(starts, ends) -> str | None:
+    """Why a session cannot run from `starts` to `ends`, or None (forms and services alike)."""
+    return gettext("The end must be after the start.") if ends <= starts else None
 
 
 class TargetQuerySet(ScopedQuerySet):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from config.workflow import TransitionNotAllowed
 
-from .models import Postponement, Session, SessionStatus
+from .models import Postponement, Session, SessionStatus, times_error
 
 
 def _require(session: Session, transition: str) -> None:
@@ -20,16 +20,10 @@ def _require(session: Session, transition: str) -> None:
 
 def _check_dates_in_plan(session: Session, starts_at, ends_at) -> None:
     errors = {}
-    if ends_at <= starts_at:
-        errors["new_ends_at"] = _("The end must be after the start.")
-    day = timezone.localtime(starts_at).date()
-    if not session.plan.covers(day):
-        errors["new_starts_at"] = _(
-            "The date must be within the plan's period, %(start)s to %(end)s."
-        ) % {
-            "start": session.plan.period_start.strftime("%d/%m/%Y"),
-            "end": session.plan.period_end.strftime("%d/%m/%Y"),
-        }
+    if error := times_error(starts_at, ends_at):
+        errors["new_ends_at"] = error
+    if error := session.plan.day_error(timezone.localtime(starts_at).date()):
+        errors["new_starts_at"] = error
     if errors:
         raise ValidationError(errors)
 
