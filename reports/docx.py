@@ -119,11 +119,11 @@ def _widths(table, widths_mm) -> None:
 
 
 def _narrow_padding(table) -> None:
-    """Cells padded as the PDF pads them (2–3pt), so that a date holds on one line."""
+    """Cells padded about as the PDF pads them (1–3pt), so that a date holds on one line."""
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), "45")  # twentieths of a point
+        element.set(qn("w:w"), "28")  # twentieths of a point
         element.set(qn("w:type"), "dxa")
         margins.append(element)
     table._tbl.tblPr.append(margins)
