@@ -371,15 +371,14 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
     return blocks
 
 
-def report_document(*, report, letterhead, figures: ReportFigures | None = None):
+def report_document(*, report, letterhead) -> ReportDocument:
     """The report's document model, from its parameters and the records as they are now."""
     # Imported here: reports.pdf imports this module.
     from .pdf import paragraphs
 
-    if figures is None:
-        figures = report_figures(
-            unit=report.unit, start=report.start, end=report.end, kind=report.period_kind
-        )
+    figures = report_figures(
+        unit=report.unit, start=report.start, end=report.end, kind=report.period_kind
+    )
     period = period_label(report.period_kind, report.year, report.quarter, report.start, report.end)
     date = official_date(report.report_date)
     blocks = _sessions_section(figures, report.unit.in_sentence, period)
