@@ -20,9 +20,8 @@ from dialogues.documents import official_date
 from dialogues.notice import session_notice_context
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
-from .figures import report_figures
+from .document import report_document
 from .models import Letterhead
-from .periods import period_label
 from .typeface import FAMILY, font_faces, is_font_file
 
 
@@ -40,12 +39,19 @@ def fonts_only_fetcher():
     return FontsOnly(allowed_protocols=["file"])
 
 
-def _render(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+def _html(template: str, context: dict) -> str:
+    return render_to_string(
         template, {**context, "font_faces": font_faces(), "font_family": FAMILY}
     )
+
+
+def _render(template: str, context: dict) -> bytes:
+    return _pdf(_html(template, context))
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
     return HTML(
         string=html, base_url=str(settings.BASE_DIR), url_fetcher=fonts_only_fetcher()
     ).write_pdf()
@@ -116,27 +122,22 @@ def succession_notes(unit, start) -> list[str]:
     return notes
 
 
-def report_render_pdf(*, report) -> bytes:
-    """The report as a PDF, from its parameters and the records as they are now."""
+def report_html(*, report) -> str:
+    """The report as the HTML the PDF is drawn from."""
     with translation.override("vi"):
-        figures = report_figures(
-            unit=report.unit, start=report.start, end=report.end, kind=report.period_kind
-        )
+        document = report_document(report=report, letterhead=letterhead_for(report.unit))
         context = {
             "report": report,
-            "figures": figures,
-            "letterhead": letterhead_for(report.unit),
-            "unit_in_sentence": report.unit.in_sentence,
-            "succession_notes": succession_notes(report.unit, report.start),
-            "period": period_label(
-                report.period_kind, report.year, report.quarter, report.start, report.end
-            ),
-            "date": official_date(report.report_date),
-            "assessment_paragraphs": paragraphs(report.assessment),
-            "field_chart": opinions_by_field_chart(figures),
-            "status_chart": opinions_by_status_chart(figures),
+            "document": document,
+            "field_chart": opinions_by_field_chart(document.figures),
+            "status_chart": opinions_by_status_chart(document.figures),
         }
-        return _render("reports/pdf/report.html", context)
+        return _html("reports/pdf/report.html", context)
+
+
+def report_render_pdf(*, report) -> bytes:
+    """The report as a PDF, from its parameters and the records as they are now."""
+    return _pdf(report_html(report=report))
 
 
 # --- a session's documents ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.report_create, name="report-create"),
     path("<int:pk>/", views.report_detail, name="report-detail"),
     path("<int:pk>/download/", views.report_download, name="report-download"),
+    path("<int:pk>/download.docx", views.report_download_docx, name="report-download-docx"),
     path("<int:pk>/retry/", views.report_retry_view, name="report-retry"),
     path("sessions/<int:pk>/minutes.pdf", views.session_minutes, name="session-minutes-pdf"),
     path("sessions/<int:pk>/notice.pdf", views.session_notice, name="session-notice-pdf"),

@@ -1,4 +1,5 @@
-"""Asking for a report, waiting for it without JavaScript, getting the PDF; session PDFs."""
+"""Asking for a report, waiting for it without JavaScript, getting the PDF or the DOCX; session
+PDFs."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,14 +16,21 @@ from dialogues.access import READERS as SESSION_READERS
 from dialogues.selectors import session_for
 
 from .access import READERS, REQUESTERS
+from .docx import report_render_docx
 from .forms import ReportRequestForm
 from .models import Report, ReportStatus
 from .pdf import session_minutes_pdf, session_notice_pdf
 from .services import report_queue, report_retry
 
 REPORTS_PER_PAGE = 20
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The waiting page asks again every few seconds (a meta refresh: no JavaScript needed).
 REFRESH_SECONDS = 3
+
+
+def report_filename(report) -> str:
+    """The downloaded file's name, without its extension: the same for the PDF and the DOCX."""
+    return f"bao-cao-{report.number.replace('/', '-')}-{report.start:%Y%m%d}"
 
 
 def _report_for(user, pk) -> Report:
@@ -84,8 +92,22 @@ def report_download(request, pk):
     report = _report_for(request.user, pk)
     if report.status != ReportStatus.READY or not report.file:
         return redirect(report)
-    filename = f"bao-cao-{report.number.replace('/', '-')}-{report.start:%Y%m%d}.pdf"
+    filename = f"{report_filename(report)}.pdf"
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=filename)
+
+
+@allow(*READERS)
+@require_safe
+def report_download_docx(request, pk):
+    """The ready report as a Word file, made on request (it takes well under a second)."""
+    report = _report_for(request.user, pk)
+    if report.status != ReportStatus.READY:
+        return redirect(report)
+    return HttpResponse(
+        report_render_docx(report=report),
+        content_type=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{report_filename(report)}.docx"'},
+    )
 
 
 @allow(*REQUESTERS, readers_may_post=True)

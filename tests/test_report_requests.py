@@ -149,7 +149,10 @@ def test_a_commune_officer_reports_on_their_commune_only(officer, data):
 def test_the_outsider_cannot_open_or_download_another_communes_report(officer, outsider, data):
     officer.post("/reports/new/", form(unit("Dũng Nghĩa")))
     report = Report.objects.get()
-    for url in [f"/reports/{report.pk}/", f"/reports/{report.pk}/download/"]:
+    for url in [
+        f"/reports/{report.pk}/", f"/reports/{report.pk}/download/",
+        f"/reports/{report.pk}/download.docx",
+    ]:  # fmt: skip
         assert outsider.get(url).status_code == 404
     assert outsider.post(f"/reports/{report.pk}/retry/").status_code == 404
     assert report.pk not in [r.pk for r in outsider.get("/reports/").context["page"]]
@@ -159,6 +162,7 @@ def test_a_commune_officer_cannot_download_the_district_report(board_staff, offi
     board_staff.post("/reports/new/", form(district()))
     report = Report.objects.get()
     assert officer.get(f"/reports/{report.pk}/download/").status_code == 404
+    assert officer.get(f"/reports/{report.pk}/download.docx").status_code == 404
 
 
 def test_responders_have_no_reports(responder, data):

@@ -176,6 +176,7 @@ def matrix(o):
         "reports:report-create": ("/reports/new/", REPORTS | {"administrator": 403}),
         "reports:report-detail": (f"/reports/{r}/", REPORT_DN),
         "reports:report-download": (f"/reports/{r}/download/", REPORT_DN),
+        "reports:report-download-docx": (f"/reports/{r}/download.docx", REPORT_DN),
         "reports:report-retry": (f"/reports/{r}/retry/", REPORT_POST_DN),
         "reports:session-minutes-pdf": (f"/reports/sessions/{s}/minutes.pdf", READ_DN),
         "reports:session-notice-pdf": (f"/reports/sessions/{s}/notice.pdf", READ_DN),

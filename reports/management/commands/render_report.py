@@ -1,9 +1,11 @@
-"""Render a unit's report for a period to a PDF file, without the web pages or the worker.
+"""Render a unit's report for a period to a PDF or Word file, without the web pages or the worker.
 
     python manage.py render_report --unit 344 --year 2019 --quarter 2 --output report.pdf
+    python manage.py render_report --unit 344 --year 2019 --quarter 2 --format docx --output r.docx
 
 The report is built as the request form builds it (an unsaved Report filled in from the unit's
-letterhead) and made by the same `report_render_pdf` the worker calls.
+letterhead) and made by the same `report_render_pdf` the worker calls (or `report_render_docx`,
+which the report's page offers).
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit
+from reports.docx import report_render_docx
 from reports.models import PeriodKind, Report
 from reports.pdf import letterhead_for, report_number_placeholder, report_render_pdf
 from reports.periods import period_bounds
@@ -27,7 +30,9 @@ def _day(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Render the dialogue report of a unit for a period to a PDF file."
+    help = "Render the dialogue report of a unit for a period to a PDF or Word (DOCX) file."
+
+    renderers = {"pdf": report_render_pdf, "docx": report_render_docx}
 
     def add_arguments(self, parser):
         parser.add_argument("--unit", required=True, help="The unit's official code, e.g. 344.")
@@ -53,7 +58,10 @@ class Command(BaseCommand):
             metavar="DD/MM/YYYY",
             help="Date of the report; by default the end of the period, or today if earlier.",
         )
-        parser.add_argument("--output", required=True, help="Where to write the PDF.")
+        parser.add_argument(
+            "--format", choices=sorted(self.renderers), default="pdf", help="pdf (default) or docx."
+        )
+        parser.add_argument("--output", required=True, help="Where to write the file.")
 
     def handle(self, *args, **options):
         unit = AdministrativeUnit.objects.filter(code=options["unit"]).first()
@@ -77,16 +85,16 @@ class Command(BaseCommand):
             signer_name=letterhead.signer_name,
             recipients=letterhead.recipients,
         )
-        pdf = report_render_pdf(report=report)
+        content = self.renderers[options["format"]](report=report)
         output = Path(options["output"])
         try:
-            output.write_bytes(pdf)
+            output.write_bytes(content)
         except OSError as error:
             raise CommandError(f"Could not write {output}: {error.strerror}.") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{report.number}: {unit} from {start:%d/%m/%Y} to {end:%d/%m/%Y} "
-                f"written to {output} ({len(pdf) // 1024} KB)."
+                f"written to {output} ({len(content) // 1024} KB)."
             )
         )
 
