@@ -66,9 +66,12 @@ run: system-run install messages .env
 	$(BIN)/python manage.py load_demo
 	@echo
 	@echo "Demo logins (password for all: $(DEMO_PASSWORD))"
-	@echo "  bandanvan  board staff, Vũ Thư          dungnghia  commune officer, Dũng Nghĩa"
-	@echo "  bachthuan  commune officer, Bách Thuận  tnmt       agency responder, land & environment"
-	@echo "  lanhdao    leader (read-only)           admin      administrator"
+	@echo "  bandanvantinh  board staff, Hưng Yên (and Thái Bình's history)"
+	@echo "  xavuthu        commune officer, xã Vũ Thư (and its six predecessors' records)"
+	@echo "  xatanthuan     commune officer, xã Tân Thuận"
+	@echo "  bandanvan, dungnghia, bachthuan, lanhdao: the 2019 users, moved by the reorganisation"
+	@echo "  tnmt           agency responder, land & environment"
+	@echo "  admin          administrator (/admin/)"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
