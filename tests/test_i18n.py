@@ -33,6 +33,15 @@ def test_wrong_password_is_told_in_vietnamese_and_the_username_kept(anonymous, d
     assert 'value="dungnghia"' in response.text
 
 
+def test_a_forms_error_summary_is_announced_to_screen_readers(anonymous, demo):
+    response = anonymous.post(
+        "/accounts/login/", {"username": "dungnghia", "password": "sai-mat-khau"}
+    )
+    alert = response.text.split('role="alert"', 1)
+    assert len(alert) == 2, "the form's errors are not in a role=alert region"
+    assert "không đúng" in alert[1].split("</div>", 1)[0]
+
+
 def test_dates_are_shown_as_day_month_year(officer, demo):
     from communes.models import AdministrativeUnit
 
