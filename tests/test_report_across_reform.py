@@ -2,6 +2,7 @@
 predecessors', the printed report says so, and a year-on-year comparison spans the reform."""
 
 import datetime
+import os
 
 import pytest
 
@@ -57,6 +58,19 @@ def test_render_report_of_xa_vu_thu_prints_and_names_the_predecessors(sessions, 
     assert "Xã Dũng Nghĩa" in text and "Xã Minh Khai" in text and "Bách Thuận" not in text
     assert "Số liệu trước ngày 01/07/2025 gồm các xã" in text
     assert "Tam Quang" in text and "thị trấn Vũ Thư" in text
+
+
+def test_the_word_file_of_xa_vu_thus_report_names_the_predecessors_too(sessions, tmp_path):
+    import docx
+    from django.core.management import call_command
+
+    output = tmp_path / "report.docx"
+    call_command(
+        "render_report", "--unit", XA_VU_THU, "--year", "2019", "--quarter", "2",
+        "--format", "docx", "--output", str(output), stdout=open(os.devnull, "w"),  # noqa: SIM115
+    )  # fmt: skip
+    text = " ".join(paragraph.text for paragraph in docx.Document(output).paragraphs)
+    assert "Số liệu trước ngày 01/07/2025 gồm các xã" in text
 
 
 def test_nine_months_of_2025_compare_with_the_predecessors_nine_months_of_2024(sessions):
