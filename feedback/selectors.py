@@ -16,10 +16,14 @@ def opinion_for(user, pk, *, to_change=False) -> Opinion:
 
 def agencies_for_session(session):
     """The agencies an opinion of the session may go to: those of its host unit and the units
-    above it. The entry form, the import and the forward form all offer these and no others."""
-    return Agency.objects.filter(
-        is_active=True, unit__path__in=session.host_unit.lineage_paths()
-    ).order_by("name")
+    above it and, once a reorganisation has ended the host, those of the unit that took it over
+    and the units above that. The entry form, the import and the forward form all offer these
+    and no others."""
+    host = session.host_unit
+    paths = host.lineage_paths()
+    if not host.is_active:
+        paths += host.heir().lineage_paths()
+    return Agency.objects.filter(is_active=True, unit__path__in=paths).order_by("name")
 
 
 def agencies_for(user):
