@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dialogues",
     "feedback",
     "reports",
+    "obligations",
 ]
 
 MIDDLEWARE = [

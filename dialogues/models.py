@@ -203,8 +203,33 @@ class PlanTarget(models.Model):
 
 
 class SessionKind(models.TextChoices):
+    """What a session is. The first three are those of today's rules (the 2025 law on local
+    government, Kết luận 215-KL/TW); the last two are Quy định 11-QĐi/TW's, kept for history."""
+
+    DIALOGUE = "dialogue", _("Dialogue conference")
+    RECEPTION = "reception", _("Periodic citizen reception")
+    AD_HOC_RECEPTION = "ad_hoc_reception", _("Ad-hoc citizen reception")
     REGULAR = "regular", _("Regular")
     AD_HOC = "ad_hoc", _("Ad hoc")
+
+
+# The kinds a new session may take; the 2019 kinds stay on the sessions that have them.
+CURRENT_KINDS = (SessionKind.DIALOGUE, SessionKind.RECEPTION, SessionKind.AD_HOC_RECEPTION)
+
+
+class DialogueScope(models.TextChoices):
+    """Who a dialogue conference is for (Luật Tổ chức chính quyền địa phương 2025)."""
+
+    UNIT = "unit", _("The whole unit")
+    CLUSTER = "cluster", _("A cluster of villages")
+    HAMLET = "hamlet", _("One village")
+    THEME = "theme", _("A theme")
+
+
+class SessionMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    BOTH = "both", _("In person and online")
 
 
 class SessionStatus(models.TextChoices):
@@ -292,8 +317,20 @@ class Session(models.Model):
         help_text=_("The unit(s) whose residents are invited."),
     )
     kind = models.CharField(
-        _("kind"), max_length=16, choices=SessionKind.choices, default=SessionKind.REGULAR
+        _("kind"), max_length=16, choices=SessionKind.choices, default=SessionKind.REGULAR,
+        db_index=True,
+    )  # fmt: skip
+    dialogue_scope = models.CharField(
+        _("for"), max_length=16, choices=DialogueScope.choices, blank=True,
+        help_text=_("Dialogue conferences: the whole unit, villages or a theme."),
+    )  # fmt: skip
+    mode = models.CharField(
+        _("form"), max_length=16, choices=SessionMode.choices, default=SessionMode.IN_PERSON
     )
+    participation = models.TextField(
+        _("how to take part"), blank=True, max_length=2000,
+        help_text=_("As announced to residents: who may come, how to register, the online link."),
+    )  # fmt: skip
     topic = models.CharField(_("topic"), max_length=500)
     venue = models.CharField(_("venue"), max_length=300)
     starts_at = models.DateTimeField(_("starts at"))
@@ -318,6 +355,18 @@ class Session(models.Model):
         db_index=True,
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
+    # The results made public (posted at the office, sent to village heads, in the media).
+    results_published_on = models.DateField(
+        _("results made public on"), null=True, blank=True, editable=False
+    )
+    results_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("results made public by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
     attendance_residents = models.PositiveIntegerField(
         _("residents attending"), null=True, blank=True
     )

@@ -28,13 +28,19 @@ def answer_days(*, field=None, agency=None) -> int:
     return settings.OPINION_ANSWER_DAYS
 
 
-def default_deadline(*, session_date: datetime.date, field=None, agency=None) -> datetime.date:
+def holidays_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The managed holiday list's days from first to last, both included (one query)."""
     from .models import Holiday
 
-    days = answer_days(field=field, agency=agency)
+    return list(Holiday.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
+
+
+def working_days_after(start: datetime.date, days: int) -> datetime.date:
+    """`add_working_days` with the managed holiday list."""
     # Enough holidays for any realistic number of days: two months per ten working days.
-    horizon = session_date + datetime.timedelta(days=days * 2 + 60)
-    holidays = Holiday.objects.filter(day__gt=session_date, day__lte=horizon).values_list(
-        "day", flat=True
-    )
-    return add_working_days(session_date, days, holidays)
+    horizon = start + datetime.timedelta(days=days * 2 + 60)
+    return add_working_days(start, days, holidays_between(start, horizon))
+
+
+def default_deadline(*, session_date: datetime.date, field=None, agency=None) -> datetime.date:
+    return working_days_after(session_date, answer_days(field=field, agency=agency))

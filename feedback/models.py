@@ -209,6 +209,12 @@ class Opinion(models.Model):
     )
     deadline = models.DateField(_("answer deadline"), null=True, blank=True, db_index=True)
     forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    # Its author told in writing that it was taken up or passed on (Kết luận 215-KL/TW).
+    acknowledged_on = models.DateField(_("author told on"), null=True, blank=True, editable=False)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author told by"), on_delete=models.PROTECT,
+        related_name="+", null=True, editable=False,
+    )  # fmt: skip
     # Outcome
     answer = models.TextField(_("answer"), blank=True)
     answer_document_number = models.CharField(

@@ -12,6 +12,7 @@ DEMO_LOADERS = [
     "dialogues.demo:load",
     "feedback.demo:load",
     "communes.demo:load_reform",
+    "obligations.demo:load",
     "accounts.demo:load_after_reform",
     "dialogues.demo:load_today",
     "feedback.demo:load",
