@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "feedback",
     "reports",
     "obligations",
+    "public",
+    # Its system checks: the cache it counts in must count atomically.
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +221,9 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the rate limit of the public pages counts per process (local memory): good
+    # enough for one machine's development, which django-ratelimit warns about.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Publishing tries once, briefly: no retry loop holds a request while the broker is away.
@@ -274,6 +280,15 @@ CELERY_BEAT_SCHEDULE = {
 # passed (its worker died). With beat every 20 s, waiting reports are made within 2 minutes of a
 # worker or the broker coming back (scripts/faults.py measures it).
 REPORT_REQUEUE_AFTER_SECONDS = env.int("REPORT_REQUEUE_AFTER_SECONDS", default=60)
+# The public pages (public/http.py): kept in the cache this long (seconds; publishing or
+# withdrawing anything empties it at once), marked for a proxy to keep this long, and a client
+# asking more often than this gets 429 (counted per REMOTE_ADDR: behind a proxy, a limit per
+# client is the proxy's to keep, or this one counts the proxy as one client).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=120)
+PUBLIC_RATE_LIMIT = env.str("PUBLIC_RATE_LIMIT", default="120/m")
+# With the cache (Redis) down the pages still answer, unthrottled, rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
 # Absolute links in e-mails and calendar feeds.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

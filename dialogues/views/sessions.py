@@ -16,6 +16,7 @@ from config.history import history_count, history_entries
 from config.parsing import as_id
 from feedback.access import RECORDERS
 from feedback.models import Opinion
+from public.access import may_publish
 
 from .. import services
 from ..access import READERS, SESSION_EDITORS
@@ -68,6 +69,7 @@ def session_detail(request, pk):
         and changeable(request.user, session.host_unit),
         "late_notice": _late_notice_days(session),
         "statuses": SessionStatus,
+        "can_publish": may_publish(request.user, session),
     }
     return render(request, "dialogues/session_detail.html", context)
 
