@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
+    # What residents see, without a login (/cong-khai/), and where staff decide it.
+    path("", include("public.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
