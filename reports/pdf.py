@@ -12,7 +12,7 @@ import unicodedata
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communes.models import UnitKind
@@ -161,8 +161,38 @@ def session_minutes_pdf(*, session) -> bytes:
 
 
 def session_notice_pdf(*, session) -> bytes:
-    """The notice inviting residents to a session, as the printable page words it."""
+    """The notice inviting residents to a session, as the printable page words it; once the
+    announcement is public, with a QR code to its public page."""
     with translation.override("vi"):
         context = session_notice_context(session)
         context["date"] = context["notice_date"]
+        context.update(_public_link(session))
         return _render("reports/pdf/notice.html", context)
+
+
+def _public_link(session) -> dict:
+    from public.links import qr_svg, session_public_url
+
+    url = session_public_url(session)
+    return {"public_url": url, "qr": qr_svg(url) if url else ""}
+
+
+def session_results_pdf(*, session) -> bytes:
+    """Thông báo kết quả hội nghị đối thoại: what was raised and what was answered, as published
+    (never who raised it), with a QR code to the public page where it is kept up to date."""
+    from public.presenters import opinion_row
+
+    with translation.override("vi"):
+        context = session_notice_context(session)
+        published = session.published_opinions.public().select_related(
+            "opinion__field", "opinion__agency", "session__publication"
+        )
+        context.update(_public_link(session))
+        context.update(
+            {
+                "date": official_date(timezone.localdate()),
+                "session_date": official_date(context["starts"].date()),
+                "rows": [opinion_row(row) for row in published.order_by("published_at", "pk")],
+            }
+        )
+        return _render("reports/pdf/results.html", context)
