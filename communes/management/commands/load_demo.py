@@ -17,6 +17,7 @@ DEMO_LOADERS = [
     "dialogues.demo:load_today",
     "feedback.demo:load",
     "reports.demo:load",
+    "public.demo:load",
 ]
 
 
