@@ -25,5 +25,5 @@ urlpatterns = [
          name="session-withdraw-results"),
     path("opinions/<int:pk>/publication/withdraw/", staff.withdraw_opinion,
          name="opinion-withdraw"),
-    path("sessions/<int:pk>/results.pdf", staff.results_pdf, name="session-results-pdf"),
+    path("reports/sessions/<int:pk>/results.pdf", staff.results_pdf, name="session-results-pdf"),
 ]  # fmt: skip

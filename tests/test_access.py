@@ -7,15 +7,18 @@ from accounts.models import Role
 
 from .urlwalk import app_routes, walk
 
-# The calendar feed is public by design: its address carries a private token.
-PUBLIC = {"login", "healthz", "set_language", "dialogues:session-feed"}
+# The calendar feed is public by design: its address carries a private token. The public pages
+# (/cong-khai/) show residents only what staff published.
+PUBLIC = {"login", "healthz", "set_language", "dialogues:session-feed", "public:unit-list",
+          "public:open-data", "public:language", "public:unit", "public:unit-feed",
+          "public:unit-csv", "public:unit-json", "public:session"}  # fmt: skip
 
 
 def is_public(route):
     return getattr(route.callback, "login_required", True) is False
 
 
-def test_the_public_views_are_exactly_login_healthz_language_switch_and_calendar_feed():
+def test_the_public_views_are_exactly_login_healthz_language_switch_calendar_and_public_pages():
     assert {route.name for route in app_routes() if is_public(route)} == PUBLIC
 
 

@@ -54,6 +54,8 @@ REPORT_POST_DN = {**READ_DN, "board_staff": 405, "officer": 405, "outsider": 405
                   "administrator": 403}  # fmt: skip
 NO_FILE_DN = READ_DN | dict.fromkeys(["board_staff", "officer", "leader", "administrator"], 404)
 UNIT_DN = READ_DN
+# Publishing: board staff and the unit's officer; posts only (405 for a GET).
+PUBLISH_POST_DN = {**EDIT_DN, "board_staff": 405, "officer": 405, "outsider": 405}
 ACTOR_ROLES = {"board_staff": Role.BOARD_STAFF, "officer": Role.COMMUNE_OFFICER,
                "outsider": Role.COMMUNE_OFFICER, "responder": Role.AGENCY_RESPONDER,
                "leader": Role.LEADER, "administrator": Role.ADMINISTRATOR}  # fmt: skip
@@ -103,7 +105,17 @@ def objects(demo):
         signer_authority="T/M", signer_title="BÍ THƯ", signer_name="", recipients="- Lưu.",
         status=ReportStatus.READY, file=ContentFile(b"%PDF-1.4 test", name="r.pdf"),
     )  # fmt: skip
+    # Published, so that the public pages of Dũng Nghĩa answer.
+    from accounts.models import User as Staff
+    from public.services import session_publish_results
+
+    publication = session_publish_results(
+        session=session,
+        texts={opinion: "Đề nghị làm đường"},
+        by=Staff.objects.get(username="dungnghia"),
+    )
     return {
+        "publication": publication,
         "plan": plan, "session": session, "opinion": opinion, "target": target,
         "document": document, "feed": feed, "minutes_session": minutes_session, "report": report,
     }  # fmt: skip
@@ -111,6 +123,7 @@ def objects(demo):
 
 def matrix(o):
     s, p, op, r = o["session"].pk, o["plan"].pk, o["opinion"].pk, o["report"].pk
+    dn = unit("Dũng Nghĩa").code
     return {
         "home": ("/", EVERYONE),
         "healthz": ("/healthz", PUBLIC),
@@ -180,6 +193,24 @@ def matrix(o):
         "reports:report-retry": (f"/reports/{r}/retry/", REPORT_POST_DN),
         "reports:session-minutes-pdf": (f"/reports/sessions/{s}/minutes.pdf", READ_DN),
         "reports:session-notice-pdf": (f"/reports/sessions/{s}/notice.pdf", READ_DN),
+        "public:unit-list": ("/cong-khai/", PUBLIC),
+        "public:open-data": ("/cong-khai/du-lieu-mo/", PUBLIC),
+        "public:language": ("/cong-khai/ngon-ngu/en/", dict.fromkeys(ROLES, 302)),
+        "public:unit": (f"/cong-khai/{dn}/", PUBLIC),
+        "public:unit-feed": (f"/cong-khai/{dn}/tin.atom", PUBLIC),
+        "public:unit-csv": (f"/cong-khai/{dn}/ket-qua.csv", PUBLIC),
+        "public:unit-json": (f"/cong-khai/{dn}/ket-qua.json", PUBLIC),
+        "public:session": (f"/cong-khai/{dn}/{o['publication'].public_id}/", PUBLIC),
+        "public:session-publication": (f"/sessions/{s}/publication/", EDIT_DN),
+        "public:session-announce": (f"/sessions/{s}/publication/announce/", PUBLISH_POST_DN),
+        "public:session-withdraw-announcement": (
+            f"/sessions/{s}/publication/withdraw-announcement/", PUBLISH_POST_DN),
+        "public:session-publish-results": (f"/sessions/{s}/publication/results/",
+                                            PUBLISH_POST_DN),
+        "public:session-withdraw-results": (f"/sessions/{s}/publication/withdraw-results/",
+                                             PUBLISH_POST_DN),
+        "public:opinion-withdraw": (f"/opinions/{op}/publication/withdraw/", PUBLISH_POST_DN),
+        "public:session-results-pdf": (f"/reports/sessions/{s}/results.pdf", EDIT_DN),
     }  # fmt: skip
 
 
