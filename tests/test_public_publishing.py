@@ -29,7 +29,7 @@ def publication_page(client, session):
 
 
 def test_the_text_to_publish_starts_as_the_content_without_its_author_or_phone(officer, held):
-    session, first, _ = held
+    session, *_ = held
     page = publication_page(officer, session).content.decode()
     assert "Đề nghị sửa đường thôn Đông, ông … …" in page
     assert "0912345678" not in page.split("<textarea")[1]
@@ -119,7 +119,7 @@ def test_results_of_a_session_not_held_cannot_be_published(officer, demo):
 
 
 def test_a_page_opened_before_another_change_is_told_and_changes_nothing(officer, held):
-    session, first, second = held
+    session, *_ = held
     officer.post(f"/sessions/{session.pk}/publication/announce/", {"seen": "0"})
     response = officer.post(
         f"/sessions/{session.pk}/publication/withdraw-announcement/", {"seen": "0"}, follow=True
