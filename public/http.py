@@ -69,11 +69,13 @@ def public_view(view):
             request, group="public", key="ip", rate=settings.PUBLIC_RATE_LIMIT, increment=True
         ):
             return too_many_requests(request)
-        try:
-            key = _cache_key(request)
-            cached = cache.get(key)
-        except Exception:
-            key = cached = None
+        key = cached = None
+        if settings.PUBLIC_CACHE_SECONDS > 0:
+            try:
+                key = _cache_key(request)
+                cached = cache.get(key)
+            except Exception:  # the cache is down: the page is made as if it were not cached
+                key = cached = None
         if cached is not None:
             response = HttpResponse(cached["content"], content_type=cached["content_type"])
             for header, value in cached["headers"].items():

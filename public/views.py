@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from config.dates import on_or_after
 from config.exports import attachment, neutralise
-from dialogues.models import SCHEDULED
+from dialogues.models import SessionStatus
 from feedback.models import Field, OpinionStatus
 
 from .http import public_render, public_view
@@ -99,7 +100,8 @@ def unit_page(request, code):
         return moved
     sessions = unit_sessions(unit)
     announced = (
-        sessions.filter(ANNOUNCED, status__in=SCHEDULED, starts_at__gte=timezone.now())
+        sessions.filter(ANNOUNCED, on_or_after("starts_at", timezone.localdate()))
+        .exclude(status=SessionStatus.HELD)
         .select_related("publication")
         .order_by("starts_at")[:SESSIONS_SHOWN]
     )

@@ -57,6 +57,10 @@ def _eager_tasks(request):
 def _test_settings(settings, tmp_path):
     # Demo users are created in every test; the default hasher would make that slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The public pages are neither cached nor rate limited across tests (the cache outlives a
+    # test); tests/test_public_pages.py turns both on where it tests them.
+    settings.PUBLIC_CACHE_SECONDS = 0
+    settings.PUBLIC_RATE_LIMIT = "100000/m"
     # Uploaded and generated files go to a folder of the test's own.
     settings.MEDIA_ROOT = tmp_path / "media"
     # Tests render templates without running collectstatic first.
