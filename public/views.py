@@ -168,10 +168,9 @@ def _data_rows(request, code):
     unit, moved = _unit_or_redirect(request, code)
     if moved:
         raise Http404
-    publications = unit_opinions(unit)
-    if not publications.exists():
-        raise Http404
-    return unit, [opinion_row(row) for row in _rows(publications)]
+    if not unit_sessions(unit).exists():
+        raise Http404  # a unit with nothing public has no files either
+    return unit, [opinion_row(row) for row in _rows(unit_opinions(unit))]
 
 
 @public_view
