@@ -166,3 +166,10 @@ def test_publishing_is_in_the_audit_log(officer, held):
     entry = LogEntry.objects.get_for_model(SessionPublication).latest("timestamp")
     assert entry.actor.username == "dungnghia"
     assert "announced_at" in entry.changes_dict
+
+
+def test_the_session_page_leads_publishers_to_the_publication_page(officer, leader, held):
+    session, *_ = held
+    link = f'href="/sessions/{session.pk}/publication/"'
+    assert link in officer.get(f"/sessions/{session.pk}/").content.decode()
+    assert link not in leader.get(f"/sessions/{session.pk}/").content.decode()
