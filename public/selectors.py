@@ -6,6 +6,8 @@ sessions of xã Dũng Nghĩa are on the page of xã Vũ Thư. A province's page 
 sessions of the districts and provinces that a reorganisation ended within it.
 """
 
+import re
+
 from django.db.models import Q
 from django.http import Http404
 
@@ -14,6 +16,9 @@ from dialogues.models import Session
 
 from .models import ANNOUNCED, RESULTS_PUBLIC, OpinionPublication
 
+# An official code, and a public id (secrets.token_urlsafe): anything else names nothing.
+CODE = re.compile(r"[0-9A-Za-z]{1,16}")
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
 COMMUNE_KINDS = kinds_at_level(UnitLevel.COMMUNE)
 PROVINCE_KINDS = kinds_at_level(UnitLevel.PROVINCE)
 
@@ -30,6 +35,8 @@ def public_opinions():
 def page_unit(code: str):
     """The unit of today whose page this code names; an ended unit's code leads to its heir
     (the caller redirects); anything else is not found."""
+    if not CODE.fullmatch(code):
+        raise Http404  # not a code (a NUL byte, say): nothing to look up
     unit = (
         AdministrativeUnit.objects.filter(code=code, kind__in=[*COMMUNE_KINDS, *PROVINCE_KINDS])
         .only("name", "kind", "code", "path", "depth", "inherited_paths", "is_active")

@@ -31,7 +31,7 @@ from feedback.models import Field, OpinionStatus
 from .http import public_render, public_view
 from .models import ANNOUNCED, RESULTS_PUBLIC
 from .presenters import COLUMNS, opinion_row
-from .selectors import listed_units, page_unit, unit_opinions, unit_sessions
+from .selectors import PUBLIC_ID, listed_units, page_unit, unit_opinions, unit_sessions
 
 OPINIONS_PER_PAGE = 20
 SESSIONS_SHOWN = 20
@@ -134,6 +134,8 @@ def _live_in_session() -> Q:
 
 
 def public_session(code, public_id):
+    if not PUBLIC_ID.fullmatch(public_id):
+        raise Http404
     unit = page_unit(code)
     return get_object_or_404(
         unit_sessions(unit).select_related("publication", "host_unit"),

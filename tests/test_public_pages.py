@@ -115,6 +115,13 @@ def test_nothing_unpublished_is_found_by_address(anonymous, world):
         assert same_page(response, url) == same_page(missing, "/cong-khai/99999/"), url
 
 
+@pytest.mark.parametrize("path", ["%00/", "33%00801/", "{dn}/%00/", "{dn}/x%00y/tin.atom",
+                                  "{dn}/" + "a" * 300 + "/", "%C3%A9/ket-qua.csv"])  # fmt: skip
+def test_odd_addresses_are_not_found(anonymous, world, path):
+    url = "/cong-khai/" + path.format(dn=world["dn"].code)
+    assert anonymous.get(url).status_code == 404
+
+
 def test_withdrawn_things_are_not_found_anywhere(anonymous, world):
     dn = world["dn"].code
     coming = world["coming"].publication.public_id
