@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("dialogues.urls")),
     path("", include("feedback.urls")),
     path("reports/", include("reports.urls")),
+    path("compliance/", include("obligations.urls")),
     path("accounts/", include("accounts.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
