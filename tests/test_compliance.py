@@ -3,50 +3,17 @@ each kind of rule, for a month and for cumulative periods; the compliance page."
 
 import datetime
 
-import pytest
-
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 from dialogues.models import Session, SessionKind, SessionStatus
+from feedback.models import Opinion
 from obligations.compliance import compliance
 from obligations.models import Measure, Obligation
-from obligations.services import obligations_load
 
-from .factories import make_opinion, make_plan, make_session
-from .reform import HUNG_YEN, XA_TAN_THUAN, XA_VU_THU, apply_reform, by_code
+from .factories import make_opinion, make_session
+from .reform import HUNG_YEN, XA_TAN_THUAN, XA_VU_THU, by_code
+from .today import dialogue, reception, world_fixture  # noqa: F401 - the fixture
 
 D = datetime.date
-
-
-@pytest.fixture
-def world(demo):
-    """Today's world: Hưng Yên's new communes with their office holders, users and rules."""
-    import random
-
-    from accounts.demo import load_after_reform
-    from communes.demo import REFORM_DAY, load_office_holders
-
-    apply_reform()
-    successors = AdministrativeUnit.objects.filter(predecessions__isnull=False).distinct()
-    load_office_holders(list(successors.order_by("path")), random.Random(1), start=REFORM_DAY)
-    load_after_reform()
-    obligations_load()
-    plan = make_plan(
-        unit_=by_code(HUNG_YEN), number="25-KH/TU", start="01/01/2026", end="31/12/2027",
-        issuing_body="Ban Thường vụ Tỉnh ủy",
-    )  # fmt: skip
-    return plan
-
-
-def reception(plan, host, day, **fields):
-    return make_session(
-        plan=plan, host=host, day=day, kind=SessionKind.RECEPTION, status=SessionStatus.HELD,
-        **fields,
-    )  # fmt: skip
-
-
-def dialogue(plan, host, day, **fields):
-    fields.setdefault("status", SessionStatus.HELD)
-    return make_session(plan=plan, host=host, day=day, kind=SessionKind.DIALOGUE, **fields)
 
 
 def line(result, measure, level=UnitLevel.COMMUNE):
@@ -192,7 +159,6 @@ def test_telling_each_author_within_ten_working_days(world):
     told = make_opinion(session=session)
     late = make_opinion(session=session)
     make_opinion(session=session)
-    Opinion = told.__class__
     Opinion.objects.filter(pk=told.pk).update(acknowledged_on=D(2026, 3, 24))
     Opinion.objects.filter(pk=late.pk).update(acknowledged_on=D(2026, 3, 25))
     before = compliance(unit=vu_thu, start=D(2026, 3, 1), end=D(2026, 3, 31), today=D(2026, 3, 24))

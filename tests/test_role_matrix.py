@@ -180,6 +180,7 @@ def matrix(o):
         "reports:report-retry": (f"/reports/{r}/retry/", REPORT_POST_DN),
         "reports:session-minutes-pdf": (f"/reports/sessions/{s}/minutes.pdf", READ_DN),
         "reports:session-notice-pdf": (f"/reports/sessions/{s}/notice.pdf", READ_DN),
+        "obligations:compliance": ("/compliance/", REPORTS),
     }  # fmt: skip
 
 
