@@ -474,3 +474,30 @@ def requirement(rule: Obligation) -> str:
     if rule.working_days:
         text += " " + _("(working days)")
     return text
+
+
+# How far around the month the home page looks for sessions whose deadlines fall in it.
+DEADLINE_REACH = datetime.timedelta(days=45)
+
+
+def due_this_month(*, unit: AdministrativeUnit, today: datetime.date | None = None):
+    """What falls due this month in the unit's scope: the monthly quotas (done so far, days
+    left) and the deadlines still open that fall due by the month's end, with those overdue.
+    None when no rule is in force."""
+    today = today or timezone.localdate()
+    first, last = today.replace(day=1), month_end(today)
+    book = RuleBook.load(today)
+    quotas = compliance(
+        unit=unit, start=first, end=last, today=today, book=book, measures=(Measure.PER_MONTH,),
+        with_heads=False, with_sessions=False,
+    )  # fmt: skip
+    deadlines = compliance(
+        unit=unit, start=first - DEADLINE_REACH, end=last + DEADLINE_REACH, today=today,
+        book=book, measures=DEADLINES,
+    )  # fmt: skip
+    if not quotas.has_rules and not deadlines.has_rules:
+        return None
+    return Compliance(
+        unit=unit, start=first, end=last, today=today, quotas=quotas.quotas,
+        deadlines=[line for line in deadlines.deadlines if line.due_in_month or line.overdue],
+    )  # fmt: skip

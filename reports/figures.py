@@ -218,10 +218,12 @@ class Summary:
 def period_summary(*, unit: AdministrativeUnit, start: datetime.date, end: datetime.date):
     """The same counts as report_figures, in three queries (sessions, opinions, fields)."""
     held = held_sessions(unit, start, end)
+    # Counted by kind in the same query: every session has one kind.
+    by_kind = session_kind_counts(held)
     return Summary(
-        sessions_held=held.count(),
+        sessions_held=sum(line.count for line in by_kind),
         tallies=opinion_tallies(Opinion.objects.filter(session__in=held.values("pk"))),
-        sessions_by_kind=session_kind_counts(held),
+        sessions_by_kind=by_kind,
     )
 
 

@@ -268,3 +268,47 @@ def test_the_page_has_a_bounded_number_of_queries_at_a_province_of_many_communes
         page = client.get("/compliance/", params)
     assert len(line(page.context["result"], Measure.PER_MONTH).units) > 40
     assert Session.objects.count() >= 40
+
+
+# --- the home page ------------------------------------------------------------------------------
+
+
+def test_the_home_page_shows_what_falls_due_this_month_for_the_officers_commune(world, client):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    reception(world, by_code(XA_VU_THU), first)
+    page = officer_of(XA_VU_THU, client).get("/")
+    due = page.context["due_this_month"]
+    quota = next(item for item in due.quotas if item.rule.measure == Measure.PER_MONTH)
+    assert [(r.unit.code, r.done, r.required) for r in quota.units] == [(XA_VU_THU, 1, 2)]
+    assert "Đến hạn trong tháng" in page.text
+    assert "xã Vũ Thư: <strong>1/2</strong>" in page.text
+    days_left = (quota.units[0].buckets[0].last - today).days
+    assert quota.units[0].days_left == days_left
+
+
+def test_the_home_page_stays_within_a_constant_number_of_queries_at_a_province(
+    world, client, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username="bandanvantinh"))
+    reception(world, by_code(XA_VU_THU), timezone.localdate().replace(day=1))
+    # The home page's budget (16 with its lists) and what falls due this month: a few queries
+    # (the holidays, the units, one per monthly quota, two for the deadlines), not per unit.
+    with django_assert_max_num_queries(16 + 6) as few:
+        page = client.get("/")
+    assert page.context["due_this_month"].quotas
+    province = by_code(HUNG_YEN)
+    for index in range(20):
+        commune = AdministrativeUnit.objects.add_child(
+            AdministrativeUnit.objects.get(pk=province.pk),
+            create_kwargs={"name": f"Xã mới {index}", "kind": "commune", "code": f"38{index:03}"},
+        )
+        reception(world, commune, timezone.localdate().replace(day=1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
