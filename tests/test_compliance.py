@@ -312,3 +312,16 @@ def test_the_home_page_stays_within_a_constant_number_of_queries_at_a_province(
         reception(world, commune, timezone.localdate().replace(day=1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
+
+
+def test_the_home_page_counts_each_kind_of_session_separately(world, client):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    reception(world, by_code(XA_VU_THU), today.replace(day=1))
+    dialogue(world, by_code(XA_VU_THU), today.replace(day=2))
+    page = officer_of(XA_VU_THU, client).get("/")
+    kinds = {line.kind: line.count for line in page.context["figures"].sessions_by_kind}
+    assert kinds == {"dialogue": 1, "reception": 1, "ad_hoc_reception": 0}
+    assert page.context["figures"].sessions_held == 2
+    assert "<li>Tiếp công dân định kỳ: 1</li>" in page.text
