@@ -8,6 +8,7 @@ SECTIONS = [
     ("queue", ("feedback:agency-queue",)),
     ("opinions", ("feedback:",)),
     ("reports", ("reports:",)),
+    ("compliance", ("obligations:",)),
     ("units", ("communes:",)),
     ("home", ("home",)),
 ]

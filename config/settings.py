@@ -192,6 +192,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 SESSION_NOTICE_DAYS = env.int("SESSION_NOTICE_DAYS", default=7)
 # Working days an agency has to answer a forwarded opinion, unless its field or agency says else.
 OPINION_ANSWER_DAYS = env.int("OPINION_ANSWER_DAYS", default=15)
+# Reminders that a monthly quota of the rules (obligations) is not yet met go out this many days
+# before the month ends, today included. A lead time of ours, not a number of the rules.
+COMPLIANCE_REMINDER_DAYS = env.int("COMPLIANCE_REMINDER_DAYS", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -273,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-missing-minutes": {
         "task": "reports.remind_missing_minutes",
         "schedule": crontab(minute=0, hour=8),
+    },
+    "remind-quota-shortfalls": {
+        "task": "reports.remind_quota_shortfalls",
+        "schedule": crontab(minute=15, hour=8),
     },
 }
 # A report still queued after this many seconds is sent to the queue again (its message may have

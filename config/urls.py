@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("dialogues.urls")),
     path("", include("feedback.urls")),
     path("reports/", include("reports.urls")),
+    path("compliance/", include("obligations.urls")),
     path("accounts/", include("accounts.urls")),
     # What residents see, without a login (/cong-khai/), and where staff decide it.
     path("", include("public.urls")),

@@ -11,6 +11,7 @@ from dialogues.coverage import plan_coverage
 from dialogues.models import Plan, Session
 from feedback.access import RECORDERS
 from feedback.models import Opinion, due_soon_q, overdue_q
+from obligations.compliance import due_this_month
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
 from .figures import period_summary
@@ -52,5 +53,6 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
         upcoming=sessions.upcoming().for_list().order_by("starts_at")[:8],
         plan=plan,
         coverage=plan_coverage(plan, user=user) if plan else None,
+        due_this_month=due_this_month(unit=user.unit, today=today),
     )
     return context

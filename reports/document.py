@@ -13,6 +13,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from dialogues.documents import official_date
+from obligations.compliance import Compliance, compliance, requirement
 
 from .figures import ReportFigures, report_figures
 from .periods import period_label
@@ -151,6 +152,7 @@ def _sessions_section(figures: ReportFigures, unit_in_sentence: str, period: str
                 for level in figures.sessions_by_level
             )
         ),
+        *_kinds_blocks(figures),
     ]
     if figures.sessions:
         blocks.append(
@@ -229,6 +231,115 @@ def _sessions_section(figures: ReportFigures, unit_in_sentence: str, period: str
         small=True,
     )
     blocks.append(Block("table", table=table))
+    return blocks
+
+
+def _kinds_blocks(figures: ReportFigures) -> list[Block]:
+    """Each kind of activity counts separately: dialogue conferences, periodic and ad-hoc
+    citizen receptions (and the 2019 kinds when the period has them)."""
+    if not figures.sessions_by_kind:
+        return []
+    return [
+        Block("paragraph", _("By kind of activity:")),
+        _dashes(
+            *(
+                (Run("- " + _("%(kind)s: %(count)s;") % {"kind": line.label, "count": line.count}),)
+                for line in figures.sessions_by_kind
+            )
+        ),
+    ]
+
+
+def _rules_section(rules: Compliance) -> list[Block]:
+    """Each obligation in force in the period for the report's unit: required, done, behind
+    (and, for a report above the units the rule binds, the units behind with their heads)."""
+    blocks = [Block("subsection", "3. " + _("Against the rules in force"))]
+    if not rules.has_rules:
+        blocks.append(
+            Block(
+                "paragraph",
+                _("No rule on citizen reception or dialogue was in force in this period."),
+            )
+        )
+        return blocks
+    if rules.quotas:
+        rows, behind = [], []
+        for index, line in enumerate(rules.quotas, 1):
+            rows.append(
+                (
+                    str(index),
+                    f"{line.rule.title} ({requirement(line.rule)})\n{line.rule.legal_basis}",
+                    number(line.required),
+                    number(line.done),
+                    number(line.behind),
+                )
+            )
+            if rules.unit is None or line.rule.level != rules.unit.level:
+                for row in line.units_behind:
+                    heads = ", ".join(row.heads)
+                    text = _("%(unit)s: %(done)s/%(required)s, %(behind)s missing") % {
+                        "unit": row.unit.full_name,
+                        "done": row.done,
+                        "required": row.required,
+                        "behind": row.behind,
+                    }
+                    behind.append((Run(f"- {text}" + (f" ({heads})" if heads else "") + ";"),))
+        blocks.append(
+            Block(
+                "table",
+                table=Table(
+                    columns=(
+                        Column(_("No."), 10, "centre"),
+                        Column(_("Rule")),
+                        Column(_("Required"), 24, "num"),
+                        Column(_("Done"), 24, "num"),
+                        Column(_("Behind"), 24, "num"),
+                    ),
+                    rows=tuple(rows),
+                ),
+            )
+        )
+        if behind:
+            blocks.append(Block("paragraph", _("Units behind:")))
+            blocks.append(_dashes(*behind))
+        blocks.append(
+            Block(
+                "note",
+                _(
+                    "A month (or year) counts as behind once it is over; days are counted in "
+                    "each month on their own. Judged on %(day)s."
+                )
+                % {"day": day(rules.as_of)},
+            )
+        )
+    if rules.deadlines:
+        blocks.append(
+            Block(
+                "table",
+                table=Table(
+                    columns=(
+                        Column(_("No."), 10, "centre"),
+                        Column(_("Rule")),
+                        Column(_("On time"), 20, "num"),
+                        Column(_("Late"), 20, "num"),
+                        Column(_("Past the deadline, not done"), 26, "num"),
+                        Column(_("Still open"), 20, "num"),
+                    ),
+                    rows=tuple(
+                        (
+                            str(index),
+                            f"{line.rule.title} ({requirement(line.rule)})\n"
+                            f"{line.rule.legal_basis}",
+                            number(line.on_time),
+                            number(line.late),
+                            number(line.overdue),
+                            number(line.open),
+                        )
+                        for index, line in enumerate(rules.deadlines, 1)
+                    ),
+                ),
+            )
+        )
     return blocks
 
 
@@ -382,6 +493,7 @@ def report_document(*, report, letterhead) -> ReportDocument:
     period = period_label(report.period_kind, report.year, report.quarter, report.start, report.end)
     date = official_date(report.report_date)
     blocks = _sessions_section(figures, report.unit.in_sentence, period)
+    blocks += _rules_section(compliance(unit=report.unit, start=report.start, end=report.end))
     # Whose records the figures before a reorganisation include, under the opening paragraph.
     blocks[1:1] = [Block("paragraph", note) for note in succession_notes(report.unit, report.start)]
     blocks += _opinions_section(figures)

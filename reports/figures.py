@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 from dialogues.coverage import LevelCoverage, TargetCoverage, count_held, session_day_counts
-from dialogues.models import PlanTarget, Session
+from dialogues.models import CURRENT_KINDS, PlanTarget, Session, SessionKind
 from feedback.models import Field, Opinion, OpinionStatus
 
 from .periods import period_kind_of, period_label, previous_period
@@ -49,6 +49,7 @@ class SessionRow:
     residents: int | None
     cadres: int | None
     opinions: int
+    kind: str = ""
 
     @property
     def day(self) -> datetime.date:
@@ -60,6 +61,30 @@ class LevelCount:
     level: str
     label: str
     count: int
+
+
+@dataclass(frozen=True)
+class KindCount:
+    """The sessions of one kind: each kind counts separately (issue 12)."""
+
+    kind: str
+    label: str
+    count: int
+
+
+def kind_counts(counts: dict) -> tuple[KindCount, ...]:
+    """Today's kinds always (zeros included), in their order; the 2019 kinds only when some
+    session of the period has them."""
+    return tuple(
+        KindCount(kind.value, str(kind.label), counts.get(kind, 0))
+        for kind in SessionKind
+        if kind in CURRENT_KINDS or counts.get(kind, 0)
+    )
+
+
+def session_kind_counts(sessions) -> tuple[KindCount, ...]:
+    """The sessions of a queryset by kind, in one grouped query."""
+    return kind_counts(dict(sessions.values_list("kind").annotate(n=Count("pk")).order_by()))
 
 
 @dataclass(frozen=True)
@@ -144,6 +169,7 @@ class ReportFigures:
     resolution_rate: float | None
     overdue: tuple[OverdueRow, ...]
     previous: Comparison
+    sessions_by_kind: tuple[KindCount, ...] = ()
 
     @property
     def sessions_held(self) -> int:
@@ -170,6 +196,7 @@ class Summary:
 
     sessions_held: int
     tallies: "Tallies"
+    sessions_by_kind: tuple[KindCount, ...] = ()
 
     @property
     def opinions(self) -> int:
@@ -191,9 +218,12 @@ class Summary:
 def period_summary(*, unit: AdministrativeUnit, start: datetime.date, end: datetime.date):
     """The same counts as report_figures, in three queries (sessions, opinions, fields)."""
     held = held_sessions(unit, start, end)
+    # Counted by kind in the same query: every session has one kind.
+    by_kind = session_kind_counts(held)
     return Summary(
-        sessions_held=held.count(),
+        sessions_held=sum(line.count for line in by_kind),
         tallies=opinion_tallies(Opinion.objects.filter(session__in=held.values("pk"))),
+        sessions_by_kind=by_kind,
     )
 
 
@@ -254,6 +284,7 @@ def report_figures(
             headline=previous,
             changes=_changes(current, previous),
         ),
+        sessions_by_kind=kind_counts(_count_by(sessions, "kind")),
     )
 
 
@@ -290,9 +321,17 @@ def _session_rows(held) -> tuple[SessionRow, ...]:
             residents=session.attendance_residents,
             cadres=session.attendance_cadres,
             opinions=session.opinion_count,
+            kind=session.kind,
         )
         for session in sessions
     )
+
+
+def _count_by(rows, attribute: str) -> dict:
+    counts = defaultdict(int)
+    for row in rows:
+        counts[getattr(row, attribute)] += 1
+    return counts
 
 
 def _by_level(unit, sessions) -> tuple[LevelCount, ...]:

@@ -1,7 +1,8 @@
 """Reminder e-mails sent by Celery beat: each event reminds each person once.
 
 Three events are watched: a session starting within the week, opinions whose answer is due soon
-or overdue, and sessions held days ago whose minutes were never recorded. ReminderLog is the
+or overdue, and sessions held days ago whose minutes were never recorded; and, near a month's
+end, the monthly quotas of the rules a unit has not yet met (issue 12). ReminderLog is the
 memory of what was sent: one row per (kind, object, recipient address), written in the same
 transaction that sends the e-mail. A failed send rolls its rows back, so the next beat tries
 again; two beats running at once cannot both send, because the second one's insert hits the
@@ -32,6 +33,8 @@ from accounts.models import Role, User
 from communes.models import AdministrativeUnit, UnitLevel
 from dialogues.models import Session
 from feedback.models import DUE_SOON_DAYS, Opinion, due_soon_q, overdue_q
+from obligations.compliance import compliance, month_end, requirement
+from obligations.models import Measure
 
 from .models import ReminderLog
 
@@ -50,6 +53,8 @@ class Kind:
     OPINION_DUE_SOON = "opinion_due_soon"
     OPINION_OVERDUE = "opinion_overdue"
     MINUTES_MISSING = "session_minutes_missing"
+    # With the rule and the month: "quota_short:<rule id>:<yyyymm>", the unit as the object.
+    QUOTA_SHORT = "quota_short"
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,48 @@ def remind_missing_minutes(*, now: datetime.datetime | None = None) -> int:
         lambda session: _session_recipients(session, people),
         sent_before,
         compose=_minutes_message,
+    )
+
+
+def remind_quota_shortfalls(*, today: datetime.date | None = None) -> int:
+    """In the last COMPLIANCE_REMINDER_DAYS days of a month, tell each unit's officers (board
+    staff above the commune level) of every monthly quota of the rules it has not yet met.
+
+    Once per unit, rule and month: the ledger's kind names the rule and the month, its object
+    the unit. One e-mail per person lists all their units' shortfalls.
+    """
+    today = today or timezone.localdate()
+    last = month_end(today)
+    if (last - today).days + 1 > settings.COMPLIANCE_REMINDER_DAYS:
+        return 0
+    result = compliance(
+        unit=None, start=today.replace(day=1), end=last, today=today,
+        measures=(Measure.PER_MONTH,), with_sessions=False,
+    )  # fmt: skip
+    events = [
+        Event(f"{Kind.QUOTA_SHORT}:{line.rule.pk}:{today:%Y%m}", row.unit.pk, (line, row))
+        for line in result.quotas
+        for row in line.units_short
+    ]
+    sent_before = _sent_before(events)
+    people = _people_by(
+        User.objects.filter(
+            role__in=[Role.COMMUNE_OFFICER, Role.BOARD_STAFF],
+            unit_id__in={event.object_id for event in events},
+        ),
+        key="unit_id",
+    )
+
+    def recipients(subject):
+        _line, row = subject
+        role = Role.COMMUNE_OFFICER if row.unit.level == UnitLevel.COMMUNE else Role.BOARD_STAFF
+        return _addresses(u for u in people.get(row.unit.pk, []) if u.role == role)
+
+    return _send_grouped(
+        events,
+        recipients,
+        sent_before,
+        compose=lambda claimed, user: _quota_message(claimed, user, today, last),
     )
 
 
@@ -394,5 +441,34 @@ def _minutes_message(events: list[Event], user: User) -> mail.EmailMessage:
             "name": user.get_full_name() or user.username,
             "sessions": sessions,
             "days": MINUTES_GRACE_DAYS,
+        },
+    )
+
+
+def _quota_message(events: list[Event], user: User, today: datetime.date, last: datetime.date):
+    items = []
+    for event in events:
+        line, row = event.subject
+        items.append(
+            {
+                "rule": line.rule,
+                "requirement": requirement(line.rule),
+                "unit": row.unit,
+                "row": row,
+                "heads": ", ".join(row.heads),
+                "link": _site_url(
+                    reverse("obligations:compliance") + f"?unit={row.unit.pk}&rule={line.rule.pk}"
+                ),
+            }
+        )
+    return _message(
+        subject=gettext("Monthly quotas not yet met in %(month)s: %(count)s")
+        % {"month": f"{today:%m/%Y}", "count": len(items)},
+        template="reports/email/quota_short.txt",
+        context={
+            "name": user.get_full_name() or user.username,
+            "items": items,
+            "today": today,
+            "last": last,
         },
     )

@@ -21,3 +21,8 @@ def remind_opinions_task() -> int:
 @shared_task(name="reports.remind_missing_minutes")
 def remind_missing_minutes_task() -> int:
     return reminders.remind_missing_minutes()
+
+
+@shared_task(name="reports.remind_quota_shortfalls")
+def remind_quota_shortfalls_task() -> int:
+    return reminders.remind_quota_shortfalls()

@@ -15,6 +15,7 @@ def current_items(text):
     ("url", "current"),
     [("/", "/"), ("/sessions/", "/sessions/"), ("/sessions/calendar/", "/sessions/calendar/"),
      ("/plans/", "/plans/"), ("/opinions/", "/opinions/"), ("/reports/", "/reports/"),
+     ("/compliance/", "/compliance/"),
      ("/units/", "/units/")],
 )  # fmt: skip
 def test_the_menu_marks_the_current_section_and_only_it(board_staff, url, current):

@@ -211,6 +211,7 @@ def matrix(o):
                                              PUBLISH_POST_DN),
         "public:opinion-withdraw": (f"/opinions/{op}/publication/withdraw/", PUBLISH_POST_DN),
         "public:session-results-pdf": (f"/reports/sessions/{s}/results.pdf", EDIT_DN),
+        "obligations:compliance": ("/compliance/", REPORTS),
     }  # fmt: skip
 
 
