@@ -8,9 +8,11 @@ Quotas (at least N days a month, at least N a year) are counted per unit of the 
 the scope, per calendar month (or year) the rule is in force and the unit exists: a unit ended by
 a reorganisation is not asked for anything after its end, its successor only from its start. A
 day counts when a session of the rule's kind hosted by the unit was held on it and, when the rule
-names an office, chaired by the holder of that office in the unit. A month is "behind" once it is
-over (judged on the period's last day, or today when that is earlier) with fewer days than
-required; until then it is still open. A yearly quota counts from 1 January of its year.
+names an office, chaired by the holder of that office in the unit. A month that is over (judged on
+the period's last day, or today when that is earlier) with fewer days than required is behind by
+what is missing; a month still running is behind by what it lacks against its pace (2 days a
+month: 1 by the 15th of 30 days, 2 on its last day), and what it still needs is open. A yearly
+quota counts from 1 January of its year.
 
 Deadlines (announce before, publish after, acknowledge after) are counted over the sessions (and
 their opinions) that start in the period: on time, late, still open, past the deadline.
@@ -100,6 +102,16 @@ class Bucket:
     def missing(self) -> int:
         return max(self.required - self.done, 0)
 
+    @property
+    def behind(self) -> int:
+        """Missing when over; while running, short of the pace: the share of the required
+        number that the days gone by (judging day included) call for, rounded down."""
+        if self.over:
+            return self.missing
+        length = (self.last - self.first).days + 1
+        gone = length - self.days_left
+        return max(self.required * gone // length - self.done, 0)
+
 
 @dataclass
 class UnitQuota:
@@ -119,8 +131,9 @@ class UnitQuota:
 
     @property
     def behind(self) -> int:
-        """Days (sessions) missing in the months that are over."""
-        return sum(bucket.missing for bucket in self.buckets if bucket.over)
+        """Days (sessions) missing in the months that are over, and short of the pace in the
+        month still running."""
+        return sum(bucket.behind for bucket in self.buckets)
 
     @property
     def open(self) -> int:

@@ -68,6 +68,24 @@ def test_a_month_not_over_is_still_open_with_the_days_left(world):
     assert (quota.done, quota.behind, quota.open, quota.days_left) == (1, 0, 1, 12)
 
 
+def test_a_month_still_running_is_behind_when_short_of_its_pace(world):
+    # 2 days a month: none by the 10th is on pace (2 × 10/31 rounds down to 0); none by the
+    # 16th is 1 behind and listed as behind; one day by the 30th is on pace, not on the 31st.
+    vu_thu = by_code(XA_VU_THU)
+
+    def quota_on(day):
+        result = compliance(unit=vu_thu, start=D(2026, 3, 1), end=D(2026, 3, 31), today=day)
+        return row(line(result, Measure.PER_MONTH), XA_VU_THU), line(result, Measure.PER_MONTH)
+
+    assert quota_on(D(2026, 3, 10))[0].behind == 0
+    unit_row, quota = quota_on(D(2026, 3, 16))
+    assert (unit_row.done, unit_row.behind, unit_row.open) == (0, 1, 2)
+    assert unit_row in quota.units_behind
+    reception(world, vu_thu, "03/03/2026")
+    assert quota_on(D(2026, 3, 30))[0].behind == 0
+    assert quota_on(D(2026, 3, 31))[0].behind == 1
+
+
 def test_a_quarter_counts_each_month_on_its_own(world):
     vu_thu = by_code(XA_VU_THU)
     for day in ("05/01/2026", "06/01/2026", "07/01/2026", "10/02/2026", "11/02/2026"):
