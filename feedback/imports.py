@@ -72,6 +72,8 @@ COLUMNS = (
     Column("kind", "Loại", 14),
     Column("content", "Nội dung", 60, required=True, aliases=("Nội dung ý kiến",)),
     Column("raised_by", "Người phản ánh", 24, aliases=("Người nêu ý kiến", "Họ tên")),
+    Column("phone", "Số điện thoại", 16, aliases=("Điện thoại", "SĐT")),
+    Column("address", "Địa chỉ", 30),
     Column("hamlet", "Thôn/tổ dân phố", 22, aliases=("Thôn", "Tổ dân phố", "Thôn, tổ dân phố")),
     Column("outcome", "Kết quả", 28),
     Column("session_answer", "Nội dung trả lời tại hội nghị", 50, aliases=("Nội dung trả lời",)),
@@ -285,6 +287,8 @@ def _write_instructions(sheet, fields, kinds, outcomes, agencies, hamlets, deadl
                     "the hamlet whose land was measured in 2018."
                 ),
                 "raised_by": "Nguyễn Văn Thử",
+                "phone": "0912 345 678",
+                "address": "Thôn Đông",
                 "hamlet": hamlets[0] if hamlets else "Thôn Đông",
                 "outcome": forwarded,
                 # The land office, for a land question, when the list has it.
@@ -572,6 +576,8 @@ def _row_data(cells, lookups) -> tuple[dict, dict[str, str]]:
     data = {
         "content": text["content"],
         "raised_by": text["raised_by"],
+        "phone": text["phone"],
+        "address": text["address"],
         "session_answer": text["session_answer"],
         "answered_by": text["answered_by"],
         "deadline": _deadline(cells.get("deadline")),
