@@ -72,14 +72,15 @@ COLUMNS = (
     Column("kind", "Loại", 14),
     Column("content", "Nội dung", 60, required=True, aliases=("Nội dung ý kiến",)),
     Column("raised_by", "Người phản ánh", 24, aliases=("Người nêu ý kiến", "Họ tên")),
-    Column("phone", "Số điện thoại", 16, aliases=("Điện thoại", "SĐT")),
-    Column("address", "Địa chỉ", 30),
     Column("hamlet", "Thôn/tổ dân phố", 22, aliases=("Thôn", "Tổ dân phố", "Thôn, tổ dân phố")),
     Column("outcome", "Kết quả", 28),
     Column("session_answer", "Nội dung trả lời tại hội nghị", 50, aliases=("Nội dung trả lời",)),
     Column("answered_by", "Người trả lời", 24),
     Column("agency", "Cơ quan được chuyển", 34, aliases=("Cơ quan", "Cơ quan chức năng")),
     Column("deadline", "Hạn trả lời (dd/mm/yyyy)", 20, aliases=("Hạn trả lời",)),
+    # Last, so files made from the template before they were added keep their columns' letters.
+    Column("phone", "Số điện thoại", 16, aliases=("Điện thoại", "SĐT")),
+    Column("address", "Địa chỉ", 30),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 
