@@ -463,7 +463,8 @@ def test_the_template_downloads_as_an_xlsx_attachment(officer, demo):
     assert [cell.value for cell in data[1]] == HEADERS
     assert data.max_row == 1  # the examples are on the instructions sheet only
     assert data.column_dimensions["C"].width > data.column_dimensions["B"].width
-    assert HEADERS[-1] == "Hạn trả lời (dd/mm/yyyy)"
+    # The person's phone and address come after the columns older templates had.
+    assert HEADERS[-3:] == ["Hạn trả lời (dd/mm/yyyy)", "Số điện thoại", "Địa chỉ"]
 
 
 def test_the_templates_drop_downs_hold_the_active_lists(officer, session):
