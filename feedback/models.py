@@ -184,7 +184,7 @@ class Opinion(models.Model):
     content = models.TextField(_("content"))
     # The person's data (Luật Bảo vệ dữ liệu cá nhân): who sees it is feedback/personal.py's rule.
     raised_by = models.CharField(_("raised by"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)  # room for an erasure note
     address = models.CharField(_("address"), max_length=300, blank=True)
     # When the person's data was erased (on request or after the retention period); never again.
     personal_erased_at = models.DateTimeField(

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='opinion',
             name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='phone'),
+            field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
         ),
         migrations.CreateModel(
             name='PersonalDataAccess',
