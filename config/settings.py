@@ -281,7 +281,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.remind_quota_shortfalls",
         "schedule": crontab(minute=15, hour=8),
     },
+    # Residents' personal data past the retention period (feedback/personal.py), at night.
+    "erase-expired-personal-data": {
+        "task": "feedback.erase_expired_personal_data",
+        "schedule": crontab(minute=15, hour=2),
+    },
 }
+# Residents' names, phones and addresses in opinions are erased this many years after the opinion
+# was closed (Luật Bảo vệ dữ liệu cá nhân: kept no longer than needed).
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
 # A report still queued after this many seconds is sent to the queue again (its message may have
 # been lost with the broker); one left "rendering" is sent again once CELERY_TASK_TIME_LIMIT has
 # passed (its worker died). With beat every 20 s, waiting reports are made within 2 minutes of a

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Field, Holiday
+from .models import Field, Holiday, PersonalDataAccess
 
 
 @admin.register(Field)
@@ -15,3 +15,23 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ("day", "name")
     date_hierarchy = "day"
     search_fields = ("name",)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The log is read, never written or changed by hand."""
+
+    list_display = ("at", "username", "action", "count", "purpose")
+    list_filter = ("action",)
+    search_fields = ("username", "purpose")
+    date_hierarchy = "at"
+    readonly_fields = ("at", "user", "username", "action", "purpose", "opinion_ids", "count")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

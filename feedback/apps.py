@@ -12,4 +12,9 @@ class FeedbackConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Opinion)
+        # Not the person's data: the audit log is read by more people than may see it, and it
+        # would keep what an erasure removes (feedback/personal.py).
+        auditlog.register(
+            models.Opinion,
+            exclude_fields=["raised_by", "phone", "address", "search_text", "person_text"],
+        )

@@ -89,6 +89,8 @@ def _when(day, hour, minute=0):
 class _Builder:
     def __init__(self, rng, holidays, today):
         self.rng, self.holidays, self.today = rng, holidays, today
+        # Phones and addresses from a generator of their own: the rest of the demo stays as it was.
+        self.person_rng = random.Random(91_2025)  # noqa: S311 - demo data, not secrets
         self.fields = {f.name: f for f in Field.objects.all()}
         # Vũ Thư's agencies: other districts' (in data at scale) share their short names.
         self.agencies = {a.short_name: a for a in Agency.objects.filter(unit__code="344")}
@@ -98,6 +100,20 @@ class _Builder:
         self.officers = {u.unit_id: u for u in User.objects.filter(role="commune_officer")}
         self.responders = {u.agency_id: u for u in User.objects.filter(role="agency_responder")}
 
+    def phone_and_address(self, raised_by, hamlet):
+        """Most who give their name leave a mobile number (09x, 03x, 08x) and where they live."""
+        rng = self.person_rng
+        if not raised_by:
+            return "", ""
+        phone = ""
+        if rng.random() < 0.7:
+            prefix = rng.choice(["091", "094", "098", "097", "096", "036", "038", "088", "083"])
+            phone = f"{prefix}{rng.randrange(10)} {rng.randrange(1000):03} {rng.randrange(1000):03}"
+        address = ""
+        if hamlet is not None and rng.random() < 0.8:
+            address = f"Số {rng.randrange(1, 120)}, {hamlet.name}"
+        return phone, address
+
     def opinion(self, session, hamlets, state):
         rng = self.rng
         name, _, agency_short, texts = rng.choices(FIELDS, weights=self.weights)[0]
@@ -106,6 +122,7 @@ class _Builder:
         raised_by = f"{rng.choice(['Ông', 'Bà'])} {rng.choice(FAMILY)} {rng.choice(GIVEN)}"
         if rng.random() < 0.15:
             raised_by = ""
+        phone, address = self.phone_and_address(raised_by, hamlet)
         day = session.start_date
         opinion = Opinion(
             session=session,
@@ -114,9 +131,12 @@ class _Builder:
             kind=rng.choice([OpinionKind.OPINION, OpinionKind.PROPOSAL, OpinionKind.REPORT]),
             content=content,
             raised_by=raised_by,
+            phone=phone,
+            address=address,
             hamlet=hamlet,
         )
         opinion.search_text = opinion.folded_text()
+        opinion.person_text = opinion.folded_person()
         opinion.recorded_at = _when(day, 11)
         # Recorded by the host commune's officer (board staff at district sessions); handled by the
         # agency's responder, or by board staff on the behalf of agencies without a demo user.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from config.exports import neutralise
 
 from .models import EventKind, OpinionEvent
+from .personal import person
 
 # A list anyone reads stops well before this; the user narrows the filter instead.
 MAX_EXPORT_ROWS = 50_000
@@ -25,6 +26,8 @@ HEADERS = (
     _("Residents of"),
     _("Hamlet"),
     _("Raised by"),
+    _("Phone"),
+    _("Address"),
     _("Field"),
     _("Kind"),
     _("Content"),
@@ -78,7 +81,7 @@ def with_latest_note(queryset):
     )
 
 
-def _row(number, opinion, base_url, yes, no):
+def _row(number, opinion, base_url, yes, no, who):
     session = opinion.session
     cells = [
         number,
@@ -89,7 +92,9 @@ def _row(number, opinion, base_url, yes, no):
         str(session.get_level_display()),
         opinion.unit.full_name,
         opinion.hamlet.name if opinion.hamlet_id else "",
-        opinion.raised_by,
+        who.name,
+        who.phone,
+        who.address,
         opinion.field.name,
         str(opinion.get_kind_display()),
         opinion.content,
@@ -113,15 +118,27 @@ def _row(number, opinion, base_url, yes, no):
     return [neutralise(cell) for cell in cells]
 
 
-def opinion_dataset(queryset, *, base_url: str = "") -> tablib.Dataset:
-    """One row per opinion, by session date then as recorded, in a fixed number of queries.
+def opinion_dataset(
+    queryset, *, base_url: str = "", user=None, personal: bool = False
+) -> tuple[tablib.Dataset, list[int]]:
+    """One row per opinion, by session date then as recorded, in a fixed number of queries, and
+    the ids of the rows that carry the person's data as recorded.
 
-    `base_url` ("https://host") makes the links absolute, so they work from a downloaded file.
+    The person's name, phone and address are masked unless `personal` (the user ticked the box
+    and gave a purpose) and the user has the right for that row (feedback/personal.py); the
+    caller logs the ids. `base_url` ("https://host") makes the links absolute, so they work from
+    a downloaded file.
     """
     opinions = with_latest_note(queryset.for_list()).order_by("session__starts_at", "pk")
     dataset = tablib.Dataset(headers=[str(header) for header in HEADERS])
     dataset.title = str(_("Opinions"))
     yes, no = gettext("Yes"), gettext("No")
+    shown = []
     for number, opinion in enumerate(opinions.iterator(chunk_size=2000), start=1):
-        dataset.append(_row(number, opinion, base_url, yes, no))
-    return dataset
+        who = person(user, opinion, asked=personal)
+        if who.shown and personal:
+            shown.append(opinion.pk)
+        elif who.shown:
+            who = person(None, opinion)
+        dataset.append(_row(number, opinion, base_url, yes, no, who))
+    return dataset, shown

@@ -11,6 +11,7 @@ from config.widgets import FastSelect
 from dialogues.models import Session
 
 from .models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
+from .personal import searches_personal
 from .selectors import agencies_for
 
 SEARCH_MAX_LENGTH = 200
@@ -88,6 +89,7 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         # The base queryset is always the user's scope; filters only narrow it.
         super().__init__(data, *args, queryset=Opinion.objects.visible_to(user), **kwargs)
+        self.user = user
         self.filters["unit"].queryset = AdministrativeUnit.objects.visible_to(user).active()
         self.filters["agency"].queryset = agencies_for(user)
         # A district session is hosted above a commune officer, yet their residents' opinions
@@ -107,7 +109,8 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
         return bool(data.get("overdue")) or data.get("status") in AWAITING_AGENCY
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # A person's name or phone finds their opinions only for who may see them.
+        return queryset.search(value, personal=searches_personal(self.user))
 
     def filter_unit(self, queryset, name, unit):
         """Opinions of the unit's residents or of any unit below it."""

@@ -28,6 +28,11 @@ class OpinionRowForm(forms.Form):
         label=_("Content"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
     raised_by = forms.CharField(label=_("Raised by"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )  # fmt: skip
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
     hamlet = forms.ModelChoiceField(
         label=_("Hamlet"), queryset=Hamlet.objects.none(), required=False
     )
@@ -60,6 +65,9 @@ class OpinionRowForm(forms.Form):
         )
         self.fields["agency"].queryset = agencies_for_session(session)
 
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone") or "")
+
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
@@ -76,7 +84,7 @@ class OpinionRowForm(forms.Form):
 class OpinionCorrectionForm(OpinionRowForm):
     """What was written down of a recorded opinion: its text, field, who raised it, hamlet."""
 
-    CORRECTED = ("field", "content", "raised_by", "hamlet")
+    CORRECTED = ("field", "content", "raised_by", "phone", "address", "hamlet")
 
     def __init__(self, *args, opinion, **kwargs):
         kwargs.setdefault("initial", {name: getattr(opinion, name) for name in self.CORRECTED})
@@ -88,6 +96,29 @@ class OpinionCorrectionForm(OpinionRowForm):
         self.fields["field"].queryset = Field.objects.filter(
             Q(is_active=True) | Q(pk=opinion.field_id)
         )
+
+
+def clean_phone(value: str) -> str:
+    """A Vietnamese phone number as typed ("0912 345 678", "+84 912.345.678"): 9 to 11 digits,
+    with spaces, dots or dashes between them."""
+    value = value.strip()
+    if not value:
+        return ""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if any(not (ch.isdigit() or ch in " .-+()") for ch in value) or not 9 <= len(digits) <= 12:
+        raise forms.ValidationError(
+            gettext("Write a phone number of 10 digits, for example 0912 345 678.")
+        )
+    return value
+
+
+class PurposeForm(forms.Form):
+    """Why a leader or an administrator needs to see a person's data (kept in the access log)."""
+
+    purpose = forms.CharField(
+        label=_("Why you need them"), max_length=500,
+        error_messages={"required": _("Say why you need the person's data.")},
+    )  # fmt: skip
 
 
 class BaseOpinionRowFormSet(forms.BaseFormSet):

@@ -78,6 +78,9 @@ COLUMNS = (
     Column("answered_by", "Người trả lời", 24),
     Column("agency", "Cơ quan được chuyển", 34, aliases=("Cơ quan", "Cơ quan chức năng")),
     Column("deadline", "Hạn trả lời (dd/mm/yyyy)", 20, aliases=("Hạn trả lời",)),
+    # Last, so files made from the template before they were added keep their columns' letters.
+    Column("phone", "Số điện thoại", 16, aliases=("Điện thoại", "SĐT")),
+    Column("address", "Địa chỉ", 30),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -285,6 +288,8 @@ def _write_instructions(sheet, fields, kinds, outcomes, agencies, hamlets, deadl
                     "the hamlet whose land was measured in 2018."
                 ),
                 "raised_by": "Nguyễn Văn Thử",
+                "phone": "0912 345 678",
+                "address": "Thôn Đông",
                 "hamlet": hamlets[0] if hamlets else "Thôn Đông",
                 "outcome": forwarded,
                 # The land office, for a land question, when the list has it.
@@ -572,6 +577,8 @@ def _row_data(cells, lookups) -> tuple[dict, dict[str, str]]:
     data = {
         "content": text["content"],
         "raised_by": text["raised_by"],
+        "phone": text["phone"],
+        "address": text["address"],
         "session_answer": text["session_answer"],
         "answered_by": text["answered_by"],
         "deadline": _deadline(cells.get("deadline")),

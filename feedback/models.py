@@ -129,11 +129,16 @@ class OpinionQuerySet(ScopedQuerySet):
     def due_soon(self, today: datetime.date | None = None):
         return self.filter(due_soon_q(today))
 
-    def search(self, query: str):
-        """Every word of the query, ignoring diacritics and case, in the searchable text."""
+    def search(self, query: str, *, personal: bool = False):
+        """Every word of the query, ignoring diacritics and case, in the searchable text; with
+        `personal` (the user may see the person's data of every opinion they see, see
+        feedback/personal.py), also in the person's name, phone and address."""
         words = fold(query).split()
         for word in words:
-            self = self.filter(search_text__contains=word)
+            if personal:
+                self = self.filter(Q(search_text__contains=word) | Q(person_text__contains=word))
+            else:
+                self = self.filter(search_text__contains=word)
         return self
 
     def by_urgency(self, today: datetime.date | None = None):
@@ -177,7 +182,14 @@ class Opinion(models.Model):
         _("kind"), max_length=16, choices=OpinionKind.choices, default=OpinionKind.OPINION
     )
     content = models.TextField(_("content"))
+    # The person's data (Luật Bảo vệ dữ liệu cá nhân): who sees it is feedback/personal.py's rule.
     raised_by = models.CharField(_("raised by"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)  # room for an erasure note
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    # When the person's data was erased (on request or after the retention period); never again.
+    personal_erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
+    )
     hamlet = models.ForeignKey(
         "communes.Hamlet",
         verbose_name=_("hamlet"),
@@ -233,6 +245,8 @@ class Opinion(models.Model):
     )
     # Folded text (see folded_text): search ignores diacritics and case on every database.
     search_text = models.TextField(editable=False, default="")
+    # The person's name, phone and address folded: searched only for those who may see them.
+    person_text = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
         editable=False,
@@ -270,15 +284,26 @@ class Opinion(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = self.folded_text()
+        self.person_text = self.folded_person()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "person_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("feedback:opinion-detail", args=[self.pk])
 
     def folded_text(self) -> str:
-        """What search looks in: the content, who raised it, their hamlet and the field."""
+        """What search looks in for everyone: the content, the hamlet and the field. The person's
+        data is apart (folded_person), so a name or a phone finds nothing for whoever may not
+        see it."""
         hamlet = self.hamlet.name if self.hamlet_id else ""
-        return fold(f"{self.content} {self.raised_by} {hamlet} {self.field.name}")
+        return fold(f"{self.content} {hamlet} {self.field.name}")
+
+    def folded_person(self) -> str:
+        """The person's name, phone (also without its spaces and dots) and address, folded."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        return fold(f"{self.raised_by} {self.phone} {digits} {self.address}").strip()
 
     @property
     def is_overdue(self) -> bool:
@@ -427,17 +452,26 @@ class Opinion(models.Model):
         return self._record(EventKind.DEADLINE, by=by, text=reason.strip(), deadline=deadline)
 
     @transaction.atomic
-    def correct(self, *, field, content: str, raised_by: str, hamlet, by):
-        """Put right what was written down; the timeline keeps what it said before."""
+    def correct(self, *, field, content: str, raised_by: str, hamlet, by, phone=None,
+                address=None):  # fmt: skip
+        """Put right what was written down; the timeline keeps what it said before, except the
+        person's data: a timeline entry is read by more people than may see it, so it only says
+        that the name, phone or address changed."""
+        from .personal import PERSONAL_FIELDS
         from .services import opinion_unit_for
 
         new = {"field": field, "content": content.strip(), "raised_by": raised_by.strip(),
                "hamlet": hamlet}  # fmt: skip
+        if phone is not None:
+            new["phone"] = phone.strip()
+        if address is not None:
+            new["address"] = address.strip()
         changed = [name for name, value in new.items() if getattr(self, name) != value]
         if not changed:
             raise ValidationError(gettext("Nothing was changed."))
         before = "\n".join(
-            f"{capfirst(self._meta.get_field(name).verbose_name)}: {getattr(self, name) or '—'}"
+            f"{capfirst(self._meta.get_field(name).verbose_name)}: "
+            + (gettext("(changed)") if name in PERSONAL_FIELDS else str(getattr(self, name) or "—"))
             for name in changed
         )
         if "hamlet" in changed:
@@ -489,3 +523,36 @@ class OpinionEvent(models.Model):
 
     def __str__(self):
         return f"{self.opinion_id}: {self.get_kind_display()}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Viewed on request")
+    EXPORT = "export", _("Exported")
+    LOOKUP = "lookup", _("Looked up for the person")
+    ERASE = "erase", _("Erased at the person's request")
+    RETENTION = "retention", _("Erased after the retention period")
+
+
+class PersonalDataAccess(models.Model):
+    """One access to residents' personal data that the law asks to be logged: who, when, which
+    opinions, why. Written by feedback/personal.py, read in the admin, never edited."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    # Kept as written: the log still says who it was after the account is gone.
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("what"), max_length=16, choices=AccessAction.choices)
+    purpose = models.CharField(_("purpose"), max_length=500)
+    opinion_ids = models.JSONField(_("opinions"), default=list)
+    count = models.PositiveIntegerField(_("number of opinions"), default=0)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.username}"

@@ -36,6 +36,8 @@ def opinion_record(*, session, by, data: dict) -> Opinion:
         kind=data["kind"],
         content=data["content"].strip(),
         raised_by=(data.get("raised_by") or "").strip(),
+        phone=(data.get("phone") or "").strip(),
+        address=(data.get("address") or "").strip(),
         hamlet=data.get("hamlet"),
         created_by=by,
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("opinions/export.xlsx", lists.opinion_export_xlsx, name="opinion-export-xlsx"),
     path("opinions/to-route/", routing.opinions_to_route, name="opinions-to-route"),
     path("opinions/<int:pk>/", opinions.opinion_detail, name="opinion-detail"),
+    path("opinions/<int:pk>/personal/", opinions.opinion_personal, name="opinion-personal"),
     path("opinions/<int:pk>/answer/", opinions.opinion_answer, name="opinion-answer"),
     path("opinions/<int:pk>/forward/", opinions.opinion_forward, name="opinion-forward"),
     path("opinions/<int:pk>/progress/", opinions.opinion_progress, name="opinion-progress"),

@@ -636,6 +636,9 @@ class Generator:
                         "kind": rng.choice(["opinion", "proposal", "report"]),
                         "content": content,
                         "raised_by": raised_by,
+                        "phone": "",
+                        "address": "",
+                        "personal_erased_at": None,
                         "hamlet_id": hamlet[0] if hamlet else None,
                         "status": OpinionStatus.NEW,
                         "session_answer": "",
@@ -653,12 +656,13 @@ class Generator:
                             part
                             for part in (
                                 folded(content),
-                                folded(raised_by),
                                 folded(hamlet[1]) if hamlet else "",
                                 folded(name),
                             )
                             if part
                         ),
+                        # The person's name is searched apart (feedback/personal.py).
+                        "person_text": folded(raised_by),
                         "created_by_id": None,
                         "created_at": recorded,
                         "updated_at": recorded,

@@ -20,6 +20,8 @@ LIST_URL = reverse("feedback:opinion-list")
 # Columns by their English header, whatever the catalogue says in Vietnamese.
 with translation.override("en"):
     COLUMN = {str(header): index for index, header in enumerate(HEADERS)}
+# The export form's box ticked, with a purpose: the file carries the person's data.
+WITH_PERSONAL = {"personal": "1", "purpose": "Trả lời bằng văn bản cho người nêu ý kiến"}
 
 
 def column(name):
@@ -190,7 +192,8 @@ def test_a_resolved_opinion_is_exported_in_full(board_staff, sessions):
         answer="Đã cấp giấy chứng nhận", document_number="125/UBND-TNMT",
         document_date=datetime.date(2019, 7, 2), by=staff(),
     )  # fmt: skip
-    (row,) = xlsx_rows(board_staff.get(XLSX_URL))
+    # The person's name only when asked for, with a purpose (tests/test_personal_data.py).
+    (row,) = xlsx_rows(board_staff.get(XLSX_URL, WITH_PERSONAL))
     today = f"{timezone.localdate():%d/%m/%Y}"
     assert row[column("No.")] == 1
     assert row[column("Opinion ID")] == opinion.pk
@@ -247,7 +250,7 @@ def test_rows_are_numbered_from_the_earliest_session(board_staff, opinions):
 )
 def test_a_formula_typed_as_content_is_exported_as_text(board_staff, sessions, content):
     make_opinion(session=sessions["dung_nghia"], content=content, raised_by="=1+1")
-    response = board_staff.get(XLSX_URL)
+    response = board_staff.get(XLSX_URL, WITH_PERSONAL)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = sheet.cell(row=2, column=column("Content") + 1)
     assert cell.data_type == "s"

@@ -119,7 +119,8 @@ def test_a_valid_file_made_from_the_template_creates_every_opinion_with_its_outc
         {"Lĩnh vực": "Đất đai", "Loại": say["kind"]["proposal"],
          "Nội dung": "Đề nghị cấp giấy chứng nhận quyền sử dụng đất cho 12 hộ",
          "Người phản ánh": "Trần Văn Thử", "Thôn/tổ dân phố": hamlet.name,
-         "Kết quả": say["outcome"]["pending"]},
+         "Kết quả": say["outcome"]["pending"], "Số điện thoại": "0912 345 678",
+         "Địa chỉ": "Số 4, thôn Đông"},
         None,  # an empty row between opinions is skipped
         {"Lĩnh vực": "Giao thông", "Nội dung": "Đường trục thôn xuống cấp",
          "Kết quả": say["outcome"]["answered"],
@@ -145,6 +146,7 @@ def test_a_valid_file_made_from_the_template_creates_every_opinion_with_its_outc
     assert (pending.raised_by, pending.hamlet, pending.unit) == (
         "Trần Văn Thử", hamlet, unit("Dũng Nghĩa"),
     )  # fmt: skip
+    assert (pending.phone, pending.address) == ("0912 345 678", "Số 4, thôn Đông")
     answered = opinions["Đường trục thôn xuống cấp"]
     assert answered.status == OpinionStatus.ANSWERED
     assert (answered.session_answer, answered.answered_by) == (
@@ -461,7 +463,8 @@ def test_the_template_downloads_as_an_xlsx_attachment(officer, demo):
     assert [cell.value for cell in data[1]] == HEADERS
     assert data.max_row == 1  # the examples are on the instructions sheet only
     assert data.column_dimensions["C"].width > data.column_dimensions["B"].width
-    assert HEADERS[-1] == "Hạn trả lời (dd/mm/yyyy)"
+    # The person's phone and address come after the columns older templates had.
+    assert HEADERS[-3:] == ["Hạn trả lời (dd/mm/yyyy)", "Số điện thoại", "Địa chỉ"]
 
 
 def test_the_templates_drop_downs_hold_the_active_lists(officer, session):
@@ -636,6 +639,16 @@ def test_reading_a_file_stops_at_its_time_limit(officer, session, settings, monk
 
     assert file_error_codes(response) == ["too_slow"]
     assert not Opinion.objects.exists()
+
+
+def test_a_wrong_phone_is_an_error_of_its_row_and_column(officer, session):
+    book = workbook_with(
+        ["Lĩnh vực", "Nội dung", "SĐT"],
+        [["Đất đai", "Cấp giấy chứng nhận", "0912 345 678"], ["Đất đai", "Đo lại thửa", "số 9"]],
+    )
+    response = upload(officer, session, book)
+    assert row_errors(response) == {(3, "SĐT")}
+    assert not Opinion.objects.filter(session=session).exists()
 
 
 def test_a_file_of_blank_rows_stops_at_the_cells_it_holds(officer, session):

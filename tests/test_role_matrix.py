@@ -168,6 +168,8 @@ def matrix(o):
         "feedback:opinion-list": ("/opinions/", READ),
         "feedback:opinion-export-xlsx": ("/opinions/export.xlsx", READ),
         "feedback:opinion-detail": (f"/opinions/{op}/", OPINION_DN),
+        # Asking to see the person's data: a POST (tests/test_personal_data.py).
+        "feedback:opinion-personal": (f"/opinions/{op}/personal/", PERSONAL_POST),
         "feedback:opinion-answer": (f"/opinions/{op}/answer/", opinion_step("answer")),
         "feedback:opinion-forward": (f"/opinions/{op}/forward/",
                                       opinion_step("forward", "reforward")),

@@ -70,7 +70,7 @@ def session_opinions(request, pk):
     opinions = (
         Opinion.objects.visible_to(request.user)
         .filter(session=session)
-        .select_related("field", "hamlet", "agency")
+        .select_related("field", "hamlet", "agency", "unit")
         .order_by("pk")
     )
     page = Paginator(opinions, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))

@@ -1,6 +1,6 @@
 """The opinion list with its filters and search, and the same list as an Excel file."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,9 @@ from config.pagination import CappedPaginator
 from ..access import READERS
 from ..exports import MAX_EXPORT_ROWS, opinion_dataset
 from ..filters import OpinionFilter
-from ..models import Opinion
+from ..forms import PurposeForm
+from ..models import AccessAction, Opinion
+from ..personal import log_access
 
 OPINIONS_PER_PAGE = 25
 
@@ -41,8 +43,28 @@ def opinion_list(request):
     today = timezone.localdate()
     for opinion in page.object_list:
         opinion.days_overdue = (today - opinion.deadline).days if opinion.is_overdue else None
-    context = {"filter": opinion_filter, "page": page, "session": session}
+    context = {"filter": opinion_filter, "page": page, "session": session,
+               **_export_form(request)}  # fmt: skip
     return render(request, "feedback/opinion_list.html", context)
+
+
+def _export_form(request):
+    """The export form as sent back (its purpose missing: said next to the box, kept)."""
+    asked = request.GET.get("personal") == "1"
+    purpose = request.GET.get("purpose", "")
+    return {
+        "export_personal": asked,
+        "export_purpose": purpose,
+        "export_purpose_error": PurposeForm.base_fields["purpose"].error_messages["required"]
+        if asked and not purpose.strip()
+        else "",
+        "export_query": [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in ("page", "personal", "purpose")
+            for value in values
+        ],
+    }
 
 
 @allow(*READERS)
@@ -62,6 +84,19 @@ def opinion_export_xlsx(request):
     )
     if refused:
         return refused
-    dataset = opinion_dataset(opinions, base_url=request.build_absolute_uri("/").rstrip("/"))
+    personal = request.GET.get("personal") == "1"
+    purpose = PurposeForm({"purpose": request.GET.get("purpose", "")})
+    if personal and not purpose.is_valid():
+        # Back to the list, where the box says what is missing, with what was typed.
+        return redirect(f"{reverse('feedback:opinion-list')}?{request.GET.urlencode()}")
+    dataset, shown = opinion_dataset(
+        opinions, base_url=request.build_absolute_uri("/").rstrip("/"), user=request.user,
+        personal=personal,
+    )  # fmt: skip
+    if shown:
+        log_access(
+            user=request.user, action=AccessAction.EXPORT,
+            purpose=purpose.cleaned_data["purpose"], opinion_ids=shown,
+        )  # fmt: skip
     filename = f"y-kien-nhan-dan-{timezone.localdate():%Y-%m-%d}.xlsx"
     return attachment(dataset.export("xlsx"), content_type=XLSX, filename=filename)

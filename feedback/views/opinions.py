@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import allow
 from communes.scope import changeable
@@ -20,10 +20,12 @@ from ..forms import (
     ForwardForm,
     NoteForm,
     OpinionCorrectionForm,
+    PurposeForm,
     ReasonForm,
     ResolveForm,
 )
-from ..models import Opinion
+from ..models import AccessAction, Opinion
+from ..personal import log_access, may_ask_personal, may_see_personal
 from ..selectors import opinion_for
 from ..workflow import OPINION_WORKFLOW
 
@@ -32,9 +34,13 @@ from ..workflow import OPINION_WORKFLOW
 @require_safe
 def opinion_detail(request, pk):
     opinion = opinion_for(request.user, pk)
+    return render(request, "feedback/opinion_detail.html", _detail_context(request, opinion))
+
+
+def _detail_context(request, opinion, **extra):
     # History seen through succession is read only: no action is offered on it.
     role = request.user.role if changeable(request.user, opinion.unit) else None
-    context = {
+    return {
         "opinion": opinion,
         # The buttons: what the workflow offers this role in this state.
         "actions": OPINION_WORKFLOW.offered(opinion, role),
@@ -45,8 +51,34 @@ def opinion_detail(request, pk):
         .first(),
         "duplicates": Opinion.objects.visible_to(request.user).filter(duplicate_of=opinion),
         "can_correct": role is not None and may_correct(request.user, opinion),
+        **extra,
     }
-    return render(request, "feedback/opinion_detail.html", context)
+
+
+@allow(*DETAIL_READERS, readers_may_post=True)
+@require_POST
+def opinion_personal(request, pk):
+    """A leader or an administrator asks to see the person's data, saying why: the page shows
+    them once (not kept: a reload asks again) and the access is logged. It changes no record."""
+    opinion = opinion_for(request.user, pk)
+    if not may_ask_personal(request.user, opinion):
+        raise PermissionDenied
+    form = PurposeForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(
+            request, opinion, purpose=request.POST.get("purpose", ""),
+            purpose_error=" ".join(form.errors.get("purpose", [])),
+        )  # fmt: skip
+        return render(request, "feedback/opinion_detail.html", context)
+    if not may_see_personal(request.user, opinion):
+        log_access(
+            user=request.user, action=AccessAction.VIEW, purpose=form.cleaned_data["purpose"],
+            opinion_ids=[opinion.pk],
+        )  # fmt: skip
+    context = _detail_context(request, opinion, personal_asked=True)
+    response = render(request, "feedback/opinion_detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _action(request, pk, *, form_class, title, perform, success, initial=None, of_opinion=False):
