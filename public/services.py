@@ -42,11 +42,12 @@ def session_results_record_public(*, session, by, on=None):
 
 
 def default_text(opinion) -> str:
-    """The opinion's content with its author's name and any phone number taken out."""
+    """The opinion's content with its author's name, address and any phone number taken out."""
     text = PHONE.sub(ERASED, opinion.content)
-    name = (opinion.raised_by or "").strip()
-    if name:
-        text = re.sub(re.escape(name), ERASED, text, flags=re.IGNORECASE)
+    for personal in (opinion.raised_by, opinion.address):
+        personal = (personal or "").strip()
+        if personal:
+            text = re.sub(re.escape(personal), ERASED, text, flags=re.IGNORECASE)
     return text.strip()
 
 
@@ -57,6 +58,9 @@ def text_error(opinion, text: str) -> str | None:
     name = fold(opinion.raised_by or "")
     if name and name in fold(text):
         return _("The text names who raised it. Take the name out before publishing.")
+    address = fold(opinion.address or "")
+    if address and address in fold(text):
+        return _("The text holds the address of who raised it. Take it out before publishing.")
     if PHONE.search(text):
         return _("The text holds a phone number. Take it out before publishing.")
     return None

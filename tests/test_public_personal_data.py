@@ -47,6 +47,10 @@ def test_no_public_page_feed_or_file_of_the_demo_names_a_person_or_their_phone(f
     assert len(names) > 50
     names |= set(Person.objects.values_list("full_name", flat=True))
     phones = {p for p in Person.objects.values_list("phone", flat=True) if p}
+    # Residents' own phones and addresses, recorded with their opinions.
+    recorded = Opinion.objects.exclude(phone="", address="").values_list("phone", "address")
+    phones |= {value for pair in recorded for value in pair if value}
+    assert len(phones) > 50
     found = [
         (url, secret) for url, body in bodies.items() for secret in names | phones if secret in body
     ]

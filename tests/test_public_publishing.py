@@ -77,6 +77,23 @@ def test_a_phone_number_is_refused(officer, held):
     assert "số điện thoại" in response.content.decode()
 
 
+def test_the_address_of_who_raised_it_is_taken_out_and_refused(officer, held):
+    session, first, _ = held
+    first.content = "Đề nghị sửa đường trước nhà số 12, thôn Đông"
+    first.address = "Số 12, thôn Đông"
+    first.save()
+    page = publication_page(officer, session).content.decode()
+    assert "Đề nghị sửa đường trước nhà …" in page
+    response = officer.post(
+        f"/sessions/{session.pk}/publication/results/",
+        {"publish": [first.pk], f"text-{first.pk}": "Sửa đường trước nhà số 12, thôn Đông",
+         "seen": "0"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "địa chỉ" in response.content.decode()
+    assert not OpinionPublication.objects.exists()
+
+
 def test_one_opinion_is_published_then_withdrawn_and_the_other_stays(officer, held):
     session, first, second = held
     officer.post(
