@@ -3,7 +3,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -81,9 +82,12 @@ CLOSED = (
 )
 
 
-def overdue_q(today: datetime.date | None = None) -> Q:
-    """Waiting for an agency past the deadline."""
-    return Q(status__in=AWAITING_AGENCY, deadline__lt=today or timezone.localdate())
+def overdue_q(
+    today: datetime.date | None = None, *, status: str = "status", deadline: str = "deadline"
+) -> Q:
+    """Waiting for an agency past the deadline. `status` and `deadline` name the columns to
+    judge: an opinion's own, or its state on a past day (OpinionQuerySet.on_day)."""
+    return Q(**{f"{status}__in": AWAITING_AGENCY, f"{deadline}__lt": today or timezone.localdate()})
 
 
 # "Due soon": the deadline is today or within this many days (the home page, the agency's queue,
@@ -121,6 +125,33 @@ class OpinionQuerySet(ScopedQuerySet):
 
     def overdue(self, today: datetime.date | None = None):
         return self.filter(overdue_q(today))
+
+    def on_day(self, day: datetime.date):
+        """Each opinion with its state at the end of `day` (Vietnam's time), from its timeline:
+        `status_on`, `agency_on` (its id), `agency_name_on` and `deadline_on`, as the last event
+        on that day or before left them. Its recording and its answer at the session took place
+        at the session, whenever they were typed in, so they always count (`day` is never before
+        the session in a report); every later step counts from the day it was recorded. One
+        subquery per column, served by the timeline's (opinion, at) index."""
+        from config.dates import on_or_before
+
+        last = OpinionEvent.objects.filter(
+            on_or_before("at", day) | Q(kind__in=AT_THE_SESSION), opinion=OuterRef("pk")
+        ).order_by("-at", "-pk")
+        return self.annotate(
+            status_on=Coalesce(
+                Subquery(last.values("to_status")[:1]),
+                Value(OpinionStatus.NEW.value),
+                output_field=models.CharField(),
+            ),
+            agency_on=Subquery(last.values("agency_id")[:1]),
+            agency_name_on=Subquery(last.values("agency__name")[:1]),
+            deadline_on=Subquery(last.values("deadline")[:1]),
+        )
+
+    def overdue_on(self, day: datetime.date):
+        """Overdue at the end of `day` by their timelines, even if answered since."""
+        return self.on_day(day).filter(overdue_q(day, status="status_on", deadline="deadline_on"))
 
     def due_within(self, days: int, today: datetime.date | None = None):
         """Awaiting an answer, not yet overdue, due in the next `days` days (today included)."""
@@ -458,6 +489,10 @@ class EventKind(models.TextChoices):
     CORRECTED = "corrected", _("Corrected")
 
 
+# What happened at the session itself, even when it was recorded later.
+AT_THE_SESSION = (EventKind.RECORDED, EventKind.ANSWERED)
+
+
 class OpinionEvent(models.Model):
     """One dated entry of an opinion's timeline: what changed, who did it, and the state after."""
 
@@ -480,6 +515,10 @@ class OpinionEvent(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
         ordering = ["at", "pk"]
+        indexes = [
+            # An opinion's last entry on or before a day: its state in a past period's report.
+            models.Index(fields=["opinion", "at"], name="opinion_event_timeline"),
+        ]
 
     def __str__(self):
         return f"{self.opinion_id}: {self.get_kind_display()}"
