@@ -42,10 +42,19 @@ class Field(models.Model):
 
 
 class Holiday(models.Model):
-    """A public holiday: deadlines in working days skip it. Pre-filled, edited by administrators."""
+    """A day off or a make-up working day of the official calendar. Deadlines in working days skip
+    public holidays and count the Saturdays (or Sundays) worked in exchange for a bridged day off
+    (04/05/2019, 22/08/2026). Pre-filled, edited by administrators."""
 
     day = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    is_working_day = models.BooleanField(
+        _("make-up working day"),
+        default=False,
+        help_text=_(
+            "A weekend day worked in exchange for a day off: deadlines count it as a working day."
+        ),
+    )
 
     class Meta:
         verbose_name = _("public holiday")

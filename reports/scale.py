@@ -39,10 +39,10 @@ from communes.models import (
 )
 from dialogues.demo import INVITED, TOPICS
 from dialogues.models import Plan, PlanTarget, Session, SessionKind, SessionStatus
-from feedback.deadlines import add_working_days
+from feedback.deadlines import add_working_days, working_calendar
 from feedback.demo import ANSWERERS, FAMILY, FIELDS, GIVEN
 from feedback.holidays import holidays_prefill
-from feedback.models import EventKind, Field, Holiday, Opinion, OpinionEvent, OpinionStatus
+from feedback.models import EventKind, Field, Opinion, OpinionEvent, OpinionStatus
 from feedback.text import fold
 from feedback.workflow import OPINION_WORKFLOW
 
@@ -564,7 +564,7 @@ class Generator:
 
     def build_opinions(self, sessions):
         holidays_prefill(years=[*self.years, self.today.year, self.today.year + 1])
-        holidays = set(Holiday.objects.values_list("day", flat=True))
+        holidays, worked = working_calendar()
         fields = {f.name: f.pk for f in Field.objects.all()}
         # Each commune's opinions go to the agencies of its planning unit (district or province).
         agencies: dict[tuple[int, str], int] = {}
@@ -589,7 +589,7 @@ class Generator:
 
         def deadline_of(day):
             if day not in deadlines:
-                deadlines[day] = add_working_days(day, 15, holidays)
+                deadlines[day] = add_working_days(day, 15, holidays, worked)
             return deadlines[day]
 
         folded = functools.lru_cache(maxsize=None)(fold)
