@@ -9,6 +9,7 @@ import csv
 import datetime
 import random
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,7 +18,15 @@ from dialogues.models import Session
 
 from .deadlines import add_working_days, working_calendar
 from .holidays import holidays_prefill
-from .models import EventKind, Field, Opinion, OpinionEvent, OpinionKind, OpinionStatus
+from .models import (
+    EventKind,
+    Field,
+    Opinion,
+    OpinionEvent,
+    OpinionKind,
+    OpinionSequence,
+    OpinionStatus,
+)
 
 # Field, weight, agency short name, what residents say ({hamlet} is filled in).
 FIELDS = [
@@ -179,7 +188,18 @@ class _Builder:
                            OpinionStatus.UNRESOLVABLE, responder))  # fmt: skip
         return opinion, events
 
+    @transaction.atomic
     def save(self, built):
+        if built:
+            session = built[0][0].session
+            codes = OpinionSequence.take(
+                unit=session.host_unit,
+                year=timezone.localtime(session.starts_at).year,
+                count=len(built),
+            )
+            for (opinion, _), code in zip(built, codes, strict=True):
+                opinion.code = code
+                opinion.search_text = opinion.folded_text()
         opinions = Opinion.objects.bulk_create([opinion for opinion, _ in built])
         rows = []
         for opinion, events in zip(opinions, (events for _, events in built), strict=True):

@@ -194,9 +194,51 @@ class OpinionQuerySet(ScopedQuerySet):
         )
 
 
+def opinion_code(unit_code: str, year: int, number: int) -> str:
+    """An opinion's readable code: the host unit's official code, the session's year and the
+    opinion's number among that unit's of the year ("12565-2019-028"), short enough to read out
+    on the phone. The one format, used by new entries, the demo, the scale data and the
+    migration that numbered the older ones."""
+    return f"{unit_code}-{year}-{number:03d}"
+
+
+class OpinionSequence(models.Model):
+    """The last number given to an opinion of a host unit's sessions in a year. Locked while the
+    next number is taken, so two entries at the same instant never get the same code."""
+
+    unit = models.ForeignKey("communes.AdministrativeUnit", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="opinion_sequence_unit_year")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, *, unit, year: int, count: int = 1) -> list[str]:
+        """The next `count` codes of the unit's opinions of the year. Call inside
+        `transaction.atomic`: the row stays locked until the entry is saved."""
+        sequence, _ = cls.objects.select_for_update().get_or_create(unit=unit, year=year)
+        first = sequence.last + 1
+        sequence.last += count
+        sequence.save(update_fields=["last"])
+        return [opinion_code(unit.code, year, n) for n in range(first, sequence.last + 1)]
+
+
 class Opinion(models.Model):
     """An opinion, proposal or report a resident raised at a session, followed to its answer."""
 
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        editable=False,
+        help_text=_("Read out to name the opinion: host unit's code, year, number."),
+    )
     session = models.ForeignKey(
         "dialogues.Session",
         verbose_name=_("session"),
@@ -300,9 +342,18 @@ class Opinion(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.content[:60]}"
+        return f"{self.code} {self.content[:60]}"
 
     def save(self, *args, **kwargs):
+        if not self.code:
+            with transaction.atomic():
+                session = self.session
+                (self.code,) = OpinionSequence.take(
+                    unit=session.host_unit, year=timezone.localtime(session.starts_at).year
+                )
+                self.search_text = self.folded_text()
+                super().save(*args, **kwargs)
+            return
         self.search_text = self.folded_text()
         super().save(*args, **kwargs)
 
@@ -310,9 +361,10 @@ class Opinion(models.Model):
         return reverse("feedback:opinion-detail", args=[self.pk])
 
     def folded_text(self) -> str:
-        """What search looks in: the content, who raised it, their hamlet and the field."""
+        """What search looks in: the code, the content, who raised it, their hamlet and the
+        field."""
         hamlet = self.hamlet.name if self.hamlet_id else ""
-        return fold(f"{self.content} {self.raised_by} {hamlet} {self.field.name}")
+        return fold(f"{self.code or ''} {self.content} {self.raised_by} {hamlet} {self.field.name}")
 
     @property
     def is_overdue(self) -> bool:
@@ -445,7 +497,7 @@ class Opinion(models.Model):
                 }
             )
         return self._record(
-            EventKind.DUPLICATE, by=by, text=f"#{of.pk}", status=OpinionStatus.DUPLICATE,
+            EventKind.DUPLICATE, by=by, text=of.code, status=OpinionStatus.DUPLICATE,
             duplicate_of=of, closed_at=timezone.now(),
         )  # fmt: skip
 

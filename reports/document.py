@@ -346,7 +346,7 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
         )
         table = Table(
             columns=(
-                Column(_("Opinion No."), 14, "centre"),
+                Column(_("Opinion code"), 30, "centre"),
                 Column(_("Content")),
                 Column(_("Agency"), 38),
                 Column(_("Deadline"), 21, "centre", nowrap=True),
@@ -354,7 +354,7 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
             ),
             rows=tuple(
                 (
-                    f"#{row.pk}",
+                    row.code,
                     f"{row.content} ({row.unit})",
                     row.agency,
                     day(row.deadline),

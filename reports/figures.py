@@ -104,6 +104,7 @@ class OverdueRow:
     agency: str
     deadline: datetime.date
     days_late: int
+    code: str = ""  # the opinion's readable code, printed instead of its database id
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class Change:
         """Current minus previous; for shares, in percentage points."""
         if self.current is None or self.previous is None:
             return None
+        if not self.is_percent:
+            return self.current - self.previous
         return half_up(Decimal(str(self.current)) - Decimal(str(self.previous)))
 
 
@@ -460,6 +463,7 @@ def _overdue(opinions, as_of) -> tuple[OverdueRow, ...]:
     return tuple(
         OverdueRow(
             pk=opinion.pk,
+            code=opinion.code,
             content=Truncator(opinion.content).chars(OVERDUE_CONTENT_CHARS),
             unit=opinion.unit.in_sentence,
             agency=opinion.agency_name_on or "",

@@ -185,6 +185,9 @@ def test_shares_exactly_halfway_round_up_as_vietnamese_reports_do():
 def test_a_change_of_shares_rounds_half_up_in_percentage_points():
     assert Change("x", 6.3, 2.05, is_percent=True).delta == 4.3  # 4,25 points
     assert Change("x", 80.0, 76.9, is_percent=True).delta == 3.1
+    # Counts stay whole numbers: "+31", not "+31,0".
+    change = Change("x", 31, 0, is_percent=False)
+    assert change.delta == 31 and isinstance(change.delta, int)
 
 
 def document_text(unit_, *, start, end):
