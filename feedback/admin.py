@@ -12,7 +12,8 @@ class FieldAdmin(admin.ModelAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ("day", "name")
+    list_display = ("day", "name", "is_working_day")
+    list_filter = ("is_working_day",)
     date_hierarchy = "day"
     search_fields = ("name",)
 

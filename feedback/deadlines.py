@@ -1,4 +1,5 @@
-"""Answer deadlines in working days: Saturdays, Sundays and public holidays do not count."""
+"""Answer deadlines in working days: Saturdays, Sundays and public holidays do not count, the
+make-up working days of the holiday list (a Saturday worked for a bridged day off) do."""
 
 import datetime
 from collections.abc import Iterable
@@ -7,17 +8,39 @@ from django.conf import settings
 
 
 def add_working_days(
-    start: datetime.date, days: int, holidays: Iterable[datetime.date]
+    start: datetime.date,
+    days: int,
+    holidays: Iterable[datetime.date],
+    worked: Iterable[datetime.date] = (),
 ) -> datetime.date:
-    """The date `days` working days after `start` (start itself does not count)."""
-    closed = set(holidays)
+    """The date `days` working days after `start` (start itself does not count): Monday to Friday
+    except `holidays`, and the weekend days in `worked` (make-up working days)."""
+    closed, open_ = set(holidays), set(worked)
     day = start
     remaining = days
     while remaining > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5 and day not in closed:
+        if (day.weekday() < 5 or day in open_) and day not in closed:
             remaining -= 1
     return day
+
+
+def working_calendar(
+    after: datetime.date | None = None, until: datetime.date | None = None
+) -> tuple[set[datetime.date], set[datetime.date]]:
+    """The holiday list as (days off, make-up working days), in one query; within (after, until]
+    when given."""
+    from .models import Holiday
+
+    rows = Holiday.objects.all()
+    if after is not None:
+        rows = rows.filter(day__gt=after)
+    if until is not None:
+        rows = rows.filter(day__lte=until)
+    holidays, worked = set(), set()
+    for day, is_working_day in rows.values_list("day", "is_working_day"):
+        (worked if is_working_day else holidays).add(day)
+    return holidays, worked
 
 
 def answer_days(*, field=None, agency=None) -> int:
@@ -29,17 +52,17 @@ def answer_days(*, field=None, agency=None) -> int:
 
 
 def holidays_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The managed holiday list's days from first to last, both included (one query)."""
-    from .models import Holiday
-
-    return list(Holiday.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
+    """The holiday list's days off from first to last, both included (one query)."""
+    holidays, _worked = working_calendar(first - datetime.timedelta(days=1), last)
+    return sorted(holidays)
 
 
 def working_days_after(start: datetime.date, days: int) -> datetime.date:
-    """`add_working_days` with the managed holiday list."""
+    """`add_working_days` with the managed holiday list (days off and make-up working days)."""
     # Enough holidays for any realistic number of days: two months per ten working days.
     horizon = start + datetime.timedelta(days=days * 2 + 60)
-    return add_working_days(start, days, holidays_between(start, horizon))
+    holidays, worked = working_calendar(start, horizon)
+    return add_working_days(start, days, holidays, worked)
 
 
 def default_deadline(*, session_date: datetime.date, field=None, agency=None) -> datetime.date:

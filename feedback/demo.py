@@ -9,15 +9,24 @@ import csv
 import datetime
 import random
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from communes.models import Agency, Hamlet
 from dialogues.models import Session
 
-from .deadlines import add_working_days
+from .deadlines import add_working_days, working_calendar
 from .holidays import holidays_prefill
-from .models import EventKind, Field, Holiday, Opinion, OpinionEvent, OpinionKind, OpinionStatus
+from .models import (
+    EventKind,
+    Field,
+    Opinion,
+    OpinionEvent,
+    OpinionKind,
+    OpinionSequence,
+    OpinionStatus,
+)
 
 # Field, weight, agency short name, what residents say ({hamlet} is filled in).
 FIELDS = [
@@ -161,7 +170,7 @@ class _Builder:
         # Forwarded the day after the session, with 15 working days to answer.
         forwarded = day + datetime.timedelta(days=1)
         opinion.agency = agency
-        opinion.deadline = add_working_days(day, 15, self.holidays)
+        opinion.deadline = add_working_days(day, 15, *self.holidays)
         if day.year == self.today.year and opinion.deadline < self.today and rng.random() < 0.15:
             # Some of this year's got a later deadline when forwarded: due in the coming days.
             opinion.deadline = self.today + datetime.timedelta(days=rng.randint(1, 3))
@@ -199,7 +208,18 @@ class _Builder:
                            OpinionStatus.UNRESOLVABLE, responder))  # fmt: skip
         return opinion, events
 
+    @transaction.atomic
     def save(self, built):
+        if built:
+            session = built[0][0].session
+            codes = OpinionSequence.take(
+                unit=session.host_unit,
+                year=timezone.localtime(session.starts_at).year,
+                count=len(built),
+            )
+            for (opinion, _), code in zip(built, codes, strict=True):
+                opinion.code = code
+                opinion.search_text = opinion.folded_text()
         opinions = Opinion.objects.bulk_create([opinion for opinion, _ in built])
         rows = []
         for opinion, events in zip(opinions, (events for _, events in built), strict=True):
@@ -248,7 +268,7 @@ def _states(rng, count, weights):
 def load(stdout=None):
     today = timezone.localdate()
     holidays_prefill(years=[2018, 2019, 2020, today.year, today.year + 1])
-    holidays = set(Holiday.objects.values_list("day", flat=True))
+    holidays = working_calendar()  # (days off, make-up working days)
     rng = random.Random(900)  # noqa: S311 - demo data, not secrets
     builder = _Builder(rng, holidays, today)
     sessions = (

@@ -3,7 +3,7 @@
 import datetime
 
 import tablib
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ MAX_EXPORT_ROWS = 50_000
 
 HEADERS = (
     _("No."),
-    _("Opinion ID"),
+    _("Opinion code"),
     _("Session date"),
     _("Session topic"),
     _("Host unit"),
@@ -85,7 +85,7 @@ def _row(number, opinion, base_url, yes, no, who):
     session = opinion.session
     cells = [
         number,
-        opinion.pk,
+        opinion.code,
         _date(session.starts_at),
         session.topic,
         session.host_unit.full_name,
@@ -111,7 +111,7 @@ def _row(number, opinion, base_url, yes, no, who):
         opinion.answer_document_number,
         _date(opinion.answer_document_date),
         opinion.unresolved_reason,
-        f"#{opinion.duplicate_of_id}" if opinion.duplicate_of_id else "",
+        opinion.duplicate_code or "",
         _date(opinion.closed_at),
         base_url + opinion.get_absolute_url(),
     ]
@@ -129,7 +129,11 @@ def opinion_dataset(
     caller logs the ids. `base_url` ("https://host") makes the links absolute, so they work from
     a downloaded file.
     """
-    opinions = with_latest_note(queryset.for_list()).order_by("session__starts_at", "pk")
+    opinions = (
+        with_latest_note(queryset.for_list())
+        .annotate(duplicate_code=F("duplicate_of__code"))
+        .order_by("session__starts_at", "pk")
+    )
     dataset = tablib.Dataset(headers=[str(header) for header in HEADERS])
     dataset.title = str(_("Opinions"))
     yes, no = gettext("Yes"), gettext("No")

@@ -3,7 +3,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -41,10 +42,19 @@ class Field(models.Model):
 
 
 class Holiday(models.Model):
-    """A public holiday: deadlines in working days skip it. Pre-filled, edited by administrators."""
+    """A day off or a make-up working day of the official calendar. Deadlines in working days skip
+    public holidays and count the Saturdays (or Sundays) worked in exchange for a bridged day off
+    (04/05/2019, 22/08/2026). Pre-filled, edited by administrators."""
 
     day = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    is_working_day = models.BooleanField(
+        _("make-up working day"),
+        default=False,
+        help_text=_(
+            "A weekend day worked in exchange for a day off: deadlines count it as a working day."
+        ),
+    )
 
     class Meta:
         verbose_name = _("public holiday")
@@ -81,9 +91,12 @@ CLOSED = (
 )
 
 
-def overdue_q(today: datetime.date | None = None) -> Q:
-    """Waiting for an agency past the deadline."""
-    return Q(status__in=AWAITING_AGENCY, deadline__lt=today or timezone.localdate())
+def overdue_q(
+    today: datetime.date | None = None, *, status: str = "status", deadline: str = "deadline"
+) -> Q:
+    """Waiting for an agency past the deadline. `status` and `deadline` name the columns to
+    judge: an opinion's own, or its state on a past day (OpinionQuerySet.on_day)."""
+    return Q(**{f"{status}__in": AWAITING_AGENCY, f"{deadline}__lt": today or timezone.localdate()})
 
 
 # "Due soon": the deadline is today or within this many days (the home page, the agency's queue,
@@ -122,6 +135,33 @@ class OpinionQuerySet(ScopedQuerySet):
     def overdue(self, today: datetime.date | None = None):
         return self.filter(overdue_q(today))
 
+    def on_day(self, day: datetime.date):
+        """Each opinion with its state at the end of `day` (Vietnam's time), from its timeline:
+        `status_on`, `agency_on` (its id), `agency_name_on` and `deadline_on`, as the last event
+        on that day or before left them. Its recording and its answer at the session took place
+        at the session, whenever they were typed in, so they always count (`day` is never before
+        the session in a report); every later step counts from the day it was recorded. One
+        subquery per column, served by the timeline's (opinion, at) index."""
+        from config.dates import on_or_before
+
+        last = OpinionEvent.objects.filter(
+            on_or_before("at", day) | Q(kind__in=AT_THE_SESSION), opinion=OuterRef("pk")
+        ).order_by("-at", "-pk")
+        return self.annotate(
+            status_on=Coalesce(
+                Subquery(last.values("to_status")[:1]),
+                Value(OpinionStatus.NEW.value),
+                output_field=models.CharField(),
+            ),
+            agency_on=Subquery(last.values("agency_id")[:1]),
+            agency_name_on=Subquery(last.values("agency__name")[:1]),
+            deadline_on=Subquery(last.values("deadline")[:1]),
+        )
+
+    def overdue_on(self, day: datetime.date):
+        """Overdue at the end of `day` by their timelines, even if answered since."""
+        return self.on_day(day).filter(overdue_q(day, status="status_on", deadline="deadline_on"))
+
     def due_within(self, days: int, today: datetime.date | None = None):
         """Awaiting an answer, not yet overdue, due in the next `days` days (today included)."""
         return self.filter(due_within_q(days, today))
@@ -159,9 +199,51 @@ class OpinionQuerySet(ScopedQuerySet):
         )
 
 
+def opinion_code(unit_code: str, year: int, number: int) -> str:
+    """An opinion's readable code: the host unit's official code, the session's year and the
+    opinion's number among that unit's of the year ("12565-2019-028"), short enough to read out
+    on the phone. The one format, used by new entries, the demo, the scale data and the
+    migration that numbered the older ones."""
+    return f"{unit_code}-{year}-{number:03d}"
+
+
+class OpinionSequence(models.Model):
+    """The last number given to an opinion of a host unit's sessions in a year. Locked while the
+    next number is taken, so two entries at the same instant never get the same code."""
+
+    unit = models.ForeignKey("communes.AdministrativeUnit", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="opinion_sequence_unit_year")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, *, unit, year: int, count: int = 1) -> list[str]:
+        """The next `count` codes of the unit's opinions of the year. Call inside
+        `transaction.atomic`: the row stays locked until the entry is saved."""
+        sequence, _ = cls.objects.select_for_update().get_or_create(unit=unit, year=year)
+        first = sequence.last + 1
+        sequence.last += count
+        sequence.save(update_fields=["last"])
+        return [opinion_code(unit.code, year, n) for n in range(first, sequence.last + 1)]
+
+
 class Opinion(models.Model):
     """An opinion, proposal or report a resident raised at a session, followed to its answer."""
 
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        editable=False,
+        help_text=_("Read out to name the opinion: host unit's code, year, number."),
+    )
     session = models.ForeignKey(
         "dialogues.Session",
         verbose_name=_("session"),
@@ -280,9 +362,19 @@ class Opinion(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.content[:60]}"
+        return f"{self.code} {self.content[:60]}"
 
     def save(self, *args, **kwargs):
+        if not self.code:
+            with transaction.atomic():
+                session = self.session
+                (self.code,) = OpinionSequence.take(
+                    unit=session.host_unit, year=timezone.localtime(session.starts_at).year
+                )
+                self.search_text = self.folded_text()
+                self.person_text = self.folded_person()
+                super().save(*args, **kwargs)
+            return
         self.search_text = self.folded_text()
         self.person_text = self.folded_person()
         update_fields = kwargs.get("update_fields")
@@ -294,11 +386,11 @@ class Opinion(models.Model):
         return reverse("feedback:opinion-detail", args=[self.pk])
 
     def folded_text(self) -> str:
-        """What search looks in for everyone: the content, the hamlet and the field. The person's
-        data is apart (folded_person), so a name or a phone finds nothing for whoever may not
-        see it."""
+        """What search looks in for everyone: the code, the content, the hamlet and the field.
+        The person's data is apart (folded_person), so a name or a phone finds nothing for
+        whoever may not see it."""
         hamlet = self.hamlet.name if self.hamlet_id else ""
-        return fold(f"{self.content} {hamlet} {self.field.name}")
+        return fold(f"{self.code or ''} {self.content} {hamlet} {self.field.name}")
 
     def folded_person(self) -> str:
         """The person's name, phone (also without its spaces and dots) and address, folded."""
@@ -436,7 +528,7 @@ class Opinion(models.Model):
                 }
             )
         return self._record(
-            EventKind.DUPLICATE, by=by, text=f"#{of.pk}", status=OpinionStatus.DUPLICATE,
+            EventKind.DUPLICATE, by=by, text=of.code, status=OpinionStatus.DUPLICATE,
             duplicate_of=of, closed_at=timezone.now(),
         )  # fmt: skip
 
@@ -498,6 +590,10 @@ class EventKind(models.TextChoices):
     CORRECTED = "corrected", _("Corrected")
 
 
+# What happened at the session itself, even when it was recorded later.
+AT_THE_SESSION = (EventKind.RECORDED, EventKind.ANSWERED)
+
+
 class OpinionEvent(models.Model):
     """One dated entry of an opinion's timeline: what changed, who did it, and the state after."""
 
@@ -520,6 +616,10 @@ class OpinionEvent(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
         ordering = ["at", "pk"]
+        indexes = [
+            # An opinion's last entry on or before a day: its state in a past period's report.
+            models.Index(fields=["opinion", "at"], name="opinion_event_timeline"),
+        ]
 
     def __str__(self):
         return f"{self.opinion_id}: {self.get_kind_display()}"

@@ -43,7 +43,7 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
     quarter = (today.month - 1) // 3 + 1
     start, end = quarter_bounds(today.year, quarter)
     # The counts the quarterly report prints, without the lists only the report shows.
-    figures = period_summary(unit=user.unit, start=start, end=end)
+    figures = period_summary(unit=user.unit, start=start, end=end, today=today)
     plan = Plan.objects.visible_to(user).covering(today).order_by("-period_start").first()
     context.update(
         quarter=quarter,

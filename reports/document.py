@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dialogues.documents import official_date
 from obligations.compliance import Compliance, compliance, requirement
 
-from .figures import ReportFigures, report_figures
+from .figures import ReportFigures, half_up, report_figures
 from .periods import period_label
 
 # The page of Hướng dẫn 36-HD/VPTW, in millimetres: A4, margins top 20, bottom 20, left 30,
@@ -34,7 +34,8 @@ def number(value) -> str:
 
 
 def share(value) -> str:
-    return str(floatformat(value, 1))
+    """A share to one decimal, rounded half up by figures.half_up (the one rounding)."""
+    return str(floatformat(half_up(value), 1)) if value is not None else ""
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,11 @@ def _sessions_section(figures: ReportFigures, unit_in_sentence: str, period: str
     if figures.coverage:
         lines = []
         for line in figures.coverage:
-            runs = [Run(f"- {line.label}: "), Run(line.headline, bold=True)]
+            runs = [
+                Run(f"- {line.label}: "),
+                Run(line.headline, bold=True),
+                Run(" (" + _("since the start of the plan period") + ")"),
+            ]
             if line.uncovered:
                 units = ", ".join(line.uncovered)
                 runs.append(Run("; " + _("not yet held in: %(units)s") % {"units": units}))
@@ -180,8 +185,8 @@ def _sessions_section(figures: ReportFigures, unit_in_sentence: str, period: str
             Block(
                 "note",
                 _(
-                    "A target is met when the sessions held within both its period and the "
-                    "report's period reach the number required."
+                    "A target is met when the sessions held from the start of its period up to "
+                    "the end of the report's period reach the number required."
                 ),
             )
         )
@@ -349,6 +354,32 @@ def _value(value, is_percent: bool) -> str:
     return share(value) if is_percent else number(value)
 
 
+def _raised_above(figures: ReportFigures) -> list[Block]:
+    """The unit's residents at higher-level sessions, on their own lines."""
+    above = figures.raised_above
+    if above is None:
+        return []
+    tallies = above.tallies
+    line = _(
+        "In addition, at %(sessions)s sessions held at a higher level the residents of %(unit)s "
+        "raised %(total)s opinions and proposals (not counted in the figures below): "
+        "%(answered)s answered at the session, %(forwarded)s forwarded to the agencies "
+        "responsible, of which %(resolved)s have been resolved."
+    ) % {
+        "sessions": number(above.sessions),
+        "unit": figures.unit.in_sentence,
+        "total": number(tallies.total),
+        "answered": number(tallies.answered),
+        "forwarded": number(tallies.forwarded),
+        "resolved": number(tallies.resolved),
+    }
+    if tallies.duplicates:
+        line += " " + _("%(count)s duplicate opinions are not counted.") % {
+            "count": number(tallies.duplicates)
+        }
+    return [Block("paragraph", line)]
+
+
 def _opinions_section(figures: ReportFigures) -> list[Block]:
     sentences = [_("At these sessions the residents raised %(total)s opinions and proposals.")]
     sentences[0] %= {"total": number(figures.opinions)}
@@ -369,11 +400,17 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
                 "rate": share(figures.resolution_rate),
             }
         )
+    if figures.duplicates:
+        sentences.append(
+            _("%(count)s duplicate opinions are not counted.")
+            % {"count": number(figures.duplicates)}
+        )
     answered = f"{number(figures.answered)}/{number(figures.opinions)}"
     resolved = f"{number(figures.resolved)}/{number(figures.forwarded)}"
     blocks = [
         Block("section", "II. " + _("Opinions and proposals of the residents")),
         Block("paragraph", " ".join(sentences)),
+        *_raised_above(figures),
         Block("subsection", "1. " + _("By field")),
         Block("table", table=_tally_table(figures.by_field, _("Field"), figures.opinions)),
         Block("chart", chart="field"),
@@ -420,7 +457,7 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
         )
         table = Table(
             columns=(
-                Column(_("Opinion No."), 14, "centre"),
+                Column(_("Opinion code"), 30, "centre"),
                 Column(_("Content")),
                 Column(_("Agency"), 38),
                 Column(_("Deadline"), 21, "centre", nowrap=True),
@@ -428,7 +465,7 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
             ),
             rows=tuple(
                 (
-                    f"#{row.pk}",
+                    row.code,
                     f"{row.content} ({row.unit})",
                     row.agency,
                     day(row.deadline),

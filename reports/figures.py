@@ -1,18 +1,24 @@
 """Every figure a report prints, computed from the records of a unit's subtree for a period.
 
 Counted: the sessions held, starting (in Vietnam's time) from `start` to `end`, hosted by the unit
-or a unit below it, and the opinions raised at those sessions, in their status today. Coverage
-counts, for each target overlapping the period, the held sessions of its plan, unit and level
-within both the target's period and the report's. The session list is part of the figures, so
+or a unit below it, and the opinions raised at those sessions, each in the status its timeline
+gives at the end of the period (`as_of`: the period's last day, or today while it runs), never
+today's status: a past period's report says what was true on its last day. Opinions marked as
+duplicates are counted apart, never in totals or rates. The opinions the unit's residents raised at
+sessions hosted above it (a district's or province's) are counted on their own. Coverage counts,
+for each target overlapping the period, the held sessions of its plan, unit and level from the
+start of the target's period up to the report's end. The session list is part of the figures, so
 every printed number can be traced back to the sessions behind it.
 
 A fixed number of queries whatever the number of sessions and opinions: grouped counts and
-aggregates, and one list of sessions with their chairs prefetched.
+aggregates (each opinion's state at the end of the period is a subquery on its timeline), and one
+list of sessions with their chairs prefetched.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -31,9 +37,17 @@ LEVELS = [UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE]
 OVERDUE_CONTENT_CHARS = 120
 
 
+def half_up(value, places: int = 1) -> float:
+    """Rounded to `places` decimals, exactly halfway away from zero (6,25 → 6,3), as Vietnamese
+    reports round; Python's round() goes to the even digit and float error (6,2). The one rounding
+    of every share and change a report, its charts or the home page prints."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def percent(part: int, whole: int) -> float | None:
-    """A share in percent to one decimal; None when there is nothing to share."""
-    return round(100 * part / whole, 1) if whole else None
+    """A share in percent to one decimal, half up; None when there is nothing to share."""
+    return half_up(Decimal(100 * part) / Decimal(whole)) if whole else None
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,7 @@ class OverdueRow:
     agency: str
     deadline: datetime.date
     days_late: int
+    code: str = ""  # the opinion's readable code, printed instead of its database id
 
 
 @dataclass(frozen=True)
@@ -137,7 +152,9 @@ class Change:
         """Current minus previous; for shares, in percentage points."""
         if self.current is None or self.previous is None:
             return None
-        return round(self.current - self.previous, 1)
+        if not self.is_percent:
+            return self.current - self.previous
+        return half_up(Decimal(str(self.current)) - Decimal(str(self.previous)))
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,8 @@ class ReportFigures:
     overdue: tuple[OverdueRow, ...]
     previous: Comparison
     sessions_by_kind: tuple[KindCount, ...] = ()
+    duplicates: int = 0  # marked as duplicates by the end of the period: counted apart
+    raised_above: "RaisedAbove | None" = None  # residents' opinions at higher-level sessions
 
     @property
     def sessions_held(self) -> int:
@@ -215,16 +234,29 @@ class Summary:
         return self.tallies.by_status
 
 
-def period_summary(*, unit: AdministrativeUnit, start: datetime.date, end: datetime.date):
+def period_summary(
+    *,
+    unit: AdministrativeUnit,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date | None = None,
+):
     """The same counts as report_figures, in three queries (sessions, opinions, fields)."""
     held = held_sessions(unit, start, end)
     # Counted by kind in the same query: every session has one kind.
     by_kind = session_kind_counts(held)
     return Summary(
         sessions_held=sum(line.count for line in by_kind),
-        tallies=opinion_tallies(Opinion.objects.filter(session__in=held.values("pk"))),
+        tallies=opinion_tallies(
+            Opinion.objects.filter(session__in=held.values("pk")), as_of=_as_of(end, today)
+        ),
         sessions_by_kind=by_kind,
     )
+
+
+def _as_of(end: datetime.date, today: datetime.date | None) -> datetime.date:
+    """The day a period's figures are taken on: its last day, or today while it runs."""
+    return min(end, today or timezone.localdate())
 
 
 def held_sessions(unit: AdministrativeUnit, start: datetime.date, end: datetime.date):
@@ -241,16 +273,18 @@ def report_figures(
     today: datetime.date | None = None,
 ) -> ReportFigures:
     kind = kind or period_kind_of(start, end)
-    as_of = min(end, today or timezone.localdate())
+    as_of = _as_of(end, today)
     held = held_sessions(unit, start, end)
     sessions = _session_rows(held)
     opinions = Opinion.objects.filter(session__in=held.values("pk"))
-    totals = opinion_tallies(opinions)
+    totals = opinion_tallies(opinions, as_of=as_of)
 
     previous_start, previous_end = previous_period(start, end, kind)
     previous_held = held_sessions(unit, previous_start, previous_end)
     previous_totals = opinion_tallies(
-        Opinion.objects.filter(session__in=previous_held.values("pk")), with_fields=False
+        Opinion.objects.filter(session__in=previous_held.values("pk")),
+        as_of=_as_of(previous_end, today),
+        with_fields=False,
     )
     current = Headline(len(sessions), totals.total, totals.answered_percent, totals.resolution_rate)
     previous = Headline(
@@ -267,7 +301,7 @@ def report_figures(
         as_of=as_of,
         sessions=sessions,
         sessions_by_level=_by_level(unit, sessions),
-        coverage=_coverage(unit, start, end),
+        coverage=_coverage(unit, start, end, today=today),
         opinions=totals.total,
         by_field=totals.by_field,
         by_status=totals.by_status,
@@ -277,6 +311,8 @@ def report_figures(
         resolved=totals.resolved,
         resolution_rate=totals.resolution_rate,
         overdue=_overdue(opinions, as_of),
+        duplicates=totals.duplicates,
+        raised_above=_raised_above(unit, held, start, end, as_of),
         previous=Comparison(
             start=previous_start,
             end=previous_end,
@@ -347,7 +383,10 @@ def _by_level(unit, sessions) -> tuple[LevelCount, ...]:
     )
 
 
-def _coverage(unit, start, end) -> tuple[CoverageLine, ...]:
+def _coverage(unit, start, end, *, today=None) -> tuple[CoverageLine, ...]:
+    """Each target overlapping the period, against the sessions held from the start of the
+    target's period up to the report's end: a commune that held its yearly session in the first
+    quarter is covered in the second quarter's report too."""
     targets = list(
         PlanTarget.objects.within(unit)
         .filter(period_start__lte=end, period_end__gte=start)
@@ -356,12 +395,13 @@ def _coverage(unit, start, end) -> tuple[CoverageLine, ...]:
     )
     if not targets:
         return ()
+    first = min(target.period_start for target in targets)
     counts = session_day_counts(
-        held_sessions(unit, start, end).filter(plan_id__in={target.plan_id for target in targets})
+        held_sessions(unit, first, end).filter(plan_id__in={target.plan_id for target in targets})
     )
     levels = {level: LevelCoverage(level) for level in LEVELS}
     for target in targets:
-        held = count_held(target, counts, first=start, last=end)
+        held = count_held(target, counts, last=end)
         levels[target.level].rows.append(TargetCoverage(target, held=held))
     return tuple(
         CoverageLine(
@@ -381,12 +421,13 @@ def _coverage(unit, start, end) -> tuple[CoverageLine, ...]:
 class Tallies:
     """The opinions of a period counted every way a report prints them, from one grouped query."""
 
-    total: int
+    total: int  # duplicates left out
     answered: int
     forwarded: int  # sent to an agency, whatever happened next
     resolved: int  # among those forwarded
     by_field: tuple[Tally, ...]
-    by_status: tuple[Tally, ...]
+    by_status: tuple[Tally, ...]  # every status but duplicate
+    duplicates: int = 0
 
     @property
     def answered_percent(self) -> float | None:
@@ -397,16 +438,25 @@ class Tallies:
         return percent(self.resolved, self.forwarded)
 
 
-def opinion_tallies(opinions, *, with_fields: bool = True) -> Tallies:
-    """Counts by field and status (and the totals) in one query, plus the list of fields."""
+# The statuses a report tabulates; duplicates are counted apart.
+COUNTED_STATUSES = [status for status in OpinionStatus if status != OpinionStatus.DUPLICATE]
+
+
+def opinion_tallies(opinions, *, as_of: datetime.date, with_fields: bool = True) -> Tallies:
+    """Counts by field and status (and the totals) in one query, plus the list of fields, each
+    opinion in its state at the end of `as_of` by its timeline. Duplicates are counted apart."""
     rows = (
-        opinions.values_list("field_id", "status")
-        .annotate(n=Count("pk"), forwarded=Count("pk", filter=Q(agency__isnull=False)))
+        opinions.on_day(as_of)
+        .values_list("field_id", "status_on")
+        .annotate(n=Count("pk"), forwarded=Count("pk", filter=Q(agency_on__isnull=False)))
         .order_by()
     )
     by_field, by_status = defaultdict(int), defaultdict(int)
-    total = answered = forwarded = resolved = 0
+    total = answered = forwarded = resolved = duplicates = 0
     for field_id, status, n, sent in rows:
+        if status == OpinionStatus.DUPLICATE:
+            duplicates += n
+            continue
         total += n
         by_field[field_id] += n
         by_status[status] += n
@@ -426,8 +476,9 @@ def opinion_tallies(opinions, *, with_fields: bool = True) -> Tallies:
                 by_status[status],
                 percent(by_status[status], total),
             )
-            for status in OpinionStatus
+            for status in COUNTED_STATUSES
         ),
+        duplicates=duplicates,
     )
 
 
@@ -445,18 +496,49 @@ def _by_field(counts, total) -> tuple[Tally, ...]:
 
 
 def _overdue(opinions, as_of) -> tuple[OverdueRow, ...]:
-    rows = opinions.overdue(today=as_of).select_related("agency", "unit").order_by("deadline", "pk")
+    """Overdue at the end of `as_of` by the timelines, with the agency and deadline of that day:
+    an opinion answered the week after still counts as overdue on the period's last day."""
+    rows = opinions.overdue_on(as_of).select_related("unit").order_by("deadline_on", "pk")
     return tuple(
         OverdueRow(
             pk=opinion.pk,
+            code=opinion.code,
             content=Truncator(opinion.content).chars(OVERDUE_CONTENT_CHARS),
             unit=opinion.unit.in_sentence,
-            agency=opinion.agency.name if opinion.agency else "",
-            deadline=opinion.deadline,
-            days_late=(as_of - opinion.deadline).days,
+            agency=opinion.agency_name_on or "",
+            deadline=opinion.deadline_on,
+            days_late=(as_of - opinion.deadline_on).days,
         )
         for opinion in rows
     )
+
+
+@dataclass(frozen=True)
+class RaisedAbove:
+    """What the unit's residents raised at sessions hosted above it (a district's or province's
+    session they attended), in the period: printed on its own lines, not in the unit's totals."""
+
+    sessions: int
+    tallies: Tallies
+
+    @property
+    def opinions(self) -> int:
+        return self.tallies.total
+
+
+def _raised_above(unit, held, start, end, as_of) -> RaisedAbove | None:
+    """The opinions of the unit's residents (its own or its predecessors', see
+    communes/scope.py) raised at held sessions of the period outside the unit's own subtree."""
+    opinions = Opinion.objects.within(unit).filter(
+        session__in=Session.objects.held()
+        .starting_between(start, end)
+        .exclude(pk__in=held.values("pk"))
+        .values("pk")
+    )
+    tallies = opinion_tallies(opinions, as_of=as_of, with_fields=False)
+    if not tallies.total and not tallies.duplicates:
+        return None
+    return RaisedAbove(sessions=opinions.values("session_id").distinct().count(), tallies=tallies)
 
 
 def _changes(current: Headline, previous: Headline) -> tuple[Change, ...]:

@@ -39,10 +39,18 @@ from communes.models import (
 )
 from dialogues.demo import INVITED, TOPICS
 from dialogues.models import Plan, PlanTarget, Session, SessionKind, SessionStatus
-from feedback.deadlines import add_working_days
+from feedback.deadlines import add_working_days, working_calendar
 from feedback.demo import ANSWERERS, FAMILY, FIELDS, GIVEN
 from feedback.holidays import holidays_prefill
-from feedback.models import EventKind, Field, Holiday, Opinion, OpinionEvent, OpinionStatus
+from feedback.models import (
+    EventKind,
+    Field,
+    Opinion,
+    OpinionEvent,
+    OpinionSequence,
+    OpinionStatus,
+    opinion_code,
+)
 from feedback.text import fold
 from feedback.workflow import OPINION_WORKFLOW
 
@@ -564,7 +572,7 @@ class Generator:
 
     def build_opinions(self, sessions):
         holidays_prefill(years=[*self.years, self.today.year, self.today.year + 1])
-        holidays = set(Holiday.objects.values_list("day", flat=True))
+        holidays, worked = working_calendar()
         fields = {f.name: f.pk for f in Field.objects.all()}
         # Each commune's opinions go to the agencies of its planning unit (district or province).
         agencies: dict[tuple[int, str], int] = {}
@@ -589,7 +597,7 @@ class Generator:
 
         def deadline_of(day):
             if day not in deadlines:
-                deadlines[day] = add_working_days(day, 15, holidays)
+                deadlines[day] = add_working_days(day, 15, holidays, worked)
             return deadlines[day]
 
         folded = functools.lru_cache(maxsize=None)(fold)
@@ -600,6 +608,11 @@ class Generator:
         rng = self.rng
         last_year = self.years[-1]
         events: list[tuple] = []
+        # Each host unit's opinions numbered per year (feedback.models.opinion_code), from where
+        # the sequences stand; the sequences are moved on at the end.
+        sequences = OpinionSequence.objects.values_list("unit_id", "year", "last")
+        numbers = {(unit_id, year): last for unit_id, year, last in sequences}
+        codes: dict[int, str] = {}  # the session's opinions' codes, for its duplicates
 
         def opinions(batch) -> Iterator[tuple]:
             nonlocal opinion_id, event_id
@@ -614,6 +627,7 @@ class Generator:
                 forwarded = _aware(day + datetime.timedelta(days=1), 9)
                 deadline = deadline_of(day)
                 first_in_session = opinion_id
+                codes.clear()
                 for state in states:
                     name, _, agency_short, texts = rng.choices(FIELDS, weights=field_weights)[0]
                     # A commune ended by the 2025 reorganisation gave its hamlets to its successor.
@@ -628,8 +642,12 @@ class Generator:
                         raised_by = (
                             f"{rng.choice(['Ông', 'Bà'])} {rng.choice(FAMILY)} {rng.choice(GIVEN)}"
                         )
+                    numbers[commune.pk, day.year] = numbers.get((commune.pk, day.year), 0) + 1
+                    code = opinion_code(commune.code, day.year, numbers[commune.pk, day.year])
+                    codes[opinion_id] = code
                     row = {
                         "id": opinion_id,
+                        "code": code,
                         "session_id": session_id,
                         "unit_id": commune.pk,
                         "field_id": fields[name],
@@ -655,6 +673,7 @@ class Generator:
                         "search_text": " ".join(
                             part
                             for part in (
+                                code,
                                 folded(content),
                                 folded(hamlet[1]) if hamlet else "",
                                 folded(name),
@@ -683,7 +702,7 @@ class Generator:
                         closed = recorded + datetime.timedelta(minutes=40)
                         original = rng.randrange(first_in_session, opinion_id)
                         row |= {
-                            "status": step("duplicate", closed, f"#{original}"),
+                            "status": step("duplicate", closed, codes[original]),
                             "duplicate_of_id": original,
                             "closed_at": closed,
                             "updated_at": closed,
@@ -761,6 +780,15 @@ class Generator:
             events.clear()
             self.say(f"Opinions {total_opinions:,}, timeline entries {total_events:,}")
         _reset_sequences(Opinion, OpinionEvent)
+        OpinionSequence.objects.bulk_create(
+            [
+                OpinionSequence(unit_id=unit_id, year=year, last=last)
+                for (unit_id, year), last in numbers.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["unit", "year"],
+            update_fields=["last"],
+        )
 
     def run(self):
         with transaction.atomic():

@@ -101,3 +101,12 @@ def make_opinion(*, session, content="Đề nghị cấp giấy chứng nhận q
     if outcome == "answered":
         row.setdefault("session_answer", "Đã trả lời tại hội nghị")
     return opinion_record(session=session, by=by, data=row)
+
+
+def backdate(opinion, day: datetime.date | str, hour=9):
+    """Move every entry of the opinion's timeline to that day (in their order): as if each step
+    had been recorded then, as the demo's timelines are."""
+    from feedback.models import OpinionEvent
+
+    OpinionEvent.objects.filter(opinion=opinion).update(at=at(day, hour))
+    return opinion

@@ -62,3 +62,37 @@ def test_holidays_are_prefilled_with_tet_and_the_fixed_days():
     assert {D(2026, 1, 1), D(2026, 2, 17), D(2026, 4, 30), D(2026, 5, 1), D(2026, 9, 2)} <= days
     assert D(2027, 2, 6) in days  # Tết Đinh Mùi
     assert holidays_prefill(years=[2026]) == 0  # running again adds nothing
+
+
+def test_a_make_up_working_saturday_counts_as_a_working_day():
+    # 29/04/2019 was given off in exchange for Saturday 04/05/2019, which was worked.
+    holidays = [D(2019, 4, 29), D(2019, 4, 30), D(2019, 5, 1)]
+    worked = [D(2019, 5, 4)]
+    assert add_working_days(D(2019, 4, 26), 3, holidays, worked) == D(2019, 5, 4)
+    assert add_working_days(D(2019, 4, 26), 4, holidays, worked) == D(2019, 5, 6)
+    # Saturday 22/08/2026 was worked for Monday 31/08/2026.
+    assert add_working_days(D(2026, 8, 21), 1, [D(2026, 8, 31)], [D(2026, 8, 22)]) == D(2026, 8, 22)
+
+
+@pytest.mark.django_db
+def test_the_prefilled_list_names_the_make_up_saturdays_and_deadlines_count_them(settings):
+    Holiday.objects.all().delete()
+    holidays_prefill(years=[2019, 2026])
+    worked = Holiday.objects.filter(is_working_day=True)
+    assert {row.day for row in worked} == {D(2019, 1, 5), D(2019, 5, 4), D(2026, 8, 22)}
+    assert worked.get(day=D(2019, 5, 4)).name == "Làm bù cho ngày 29/04/2019"
+    settings.OPINION_ANSWER_DAYS = 3
+    # Friday 26/04/2019: 29/04–01/05 are off, 02/05, 03/05 and Saturday 04/05 are worked.
+    assert default_deadline(session_date=D(2019, 4, 26)) == D(2019, 5, 4)
+    # Friday 21/08/2026: Saturday 22/08, Monday 24/08 and Tuesday 25/08.
+    assert default_deadline(session_date=D(2026, 8, 21)) == D(2026, 8, 25)
+
+
+@pytest.mark.django_db
+def test_an_administrator_marks_a_saturday_as_worked_in_the_holiday_list(admin_client):
+    response = admin_client.post(
+        "/admin/feedback/holiday/add/",
+        {"day": "10/10/2026", "name": "Làm bù thử", "is_working_day": "on"},
+    )
+    assert response.status_code == 302
+    assert Holiday.objects.get(day=D(2026, 10, 10)).is_working_day

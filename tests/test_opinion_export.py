@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from communes.models import Hamlet
 from feedback.exports import HEADERS
-from feedback.models import OpinionStatus
+from feedback.models import Opinion, OpinionStatus
 
 from .factories import agency, district, field, make_opinion, make_plan, make_session, unit
 
@@ -37,7 +37,10 @@ def xlsx_rows(response):
 
 
 def exported_ids(response):
-    return {row[column("Opinion ID")] for row in xlsx_rows(response)}
+    """The exported opinions' ids, found from the codes the file names them by."""
+    codes = {row[column("Opinion code")] for row in xlsx_rows(response)}
+    assert None not in codes and "" not in codes
+    return set(Opinion.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 def staff():
@@ -101,7 +104,7 @@ def test_officer_exports_only_dung_nghias_opinions(officer, opinions):
 
 def test_outsider_exports_none_of_dung_nghias_opinions(outsider, opinions):
     rows = xlsx_rows(outsider.get(XLSX_URL))
-    assert {row[column("Opinion ID")] for row in rows} == {opinions["bt_new"].pk}
+    assert {row[column("Opinion code")] for row in rows} == {opinions["bt_new"].code}
     assert all("Dũng Nghĩa" not in row[column("Residents of")] for row in rows)
 
 
@@ -196,7 +199,7 @@ def test_a_resolved_opinion_is_exported_in_full(board_staff, sessions):
     (row,) = xlsx_rows(board_staff.get(XLSX_URL, WITH_PERSONAL))
     today = f"{timezone.localdate():%d/%m/%Y}"
     assert row[column("No.")] == 1
-    assert row[column("Opinion ID")] == opinion.pk
+    assert row[column("Opinion code")] == opinion.code
     assert row[column("Session date")] == "15/05/2019"
     assert row[column("Session topic")] == "Đất đai ở Dũng Nghĩa"
     assert row[column("Host unit")] == "Xã Dũng Nghĩa"
@@ -225,16 +228,16 @@ def test_answered_overdue_duplicate_and_unresolvable_opinions(board_staff, opini
     duplicate.mark_duplicate(of=original, by=staff())
     refused = make_opinion(session=original.session, content="Xin đất làm nhà", outcome="forwarded")
     refused.mark_unresolvable(reason="Không có quỹ đất", by=staff())
-    rows = {row[column("Opinion ID")]: row for row in xlsx_rows(board_staff.get(XLSX_URL))}
-    answered = rows[opinions["dn_answered"].pk]
+    rows = {row[column("Opinion code")]: row for row in xlsx_rows(board_staff.get(XLSX_URL))}
+    answered = rows[opinions["dn_answered"].code]
     assert answered[column("Answer at the session")] == "Đã có chế độ"
     assert answered[column("Answered by")] == "Ông Bí thư Đảng ủy"
-    assert rows[original.pk][column("Overdue")] == "Có"
-    assert rows[opinions["district_dn"].pk][column("Overdue")] == "Không"
-    assert rows[duplicate.pk][column("Duplicate of")] == f"#{original.pk}"
-    assert rows[refused.pk][column("Why it cannot be resolved")] == "Không có quỹ đất"
+    assert rows[original.code][column("Overdue")] == "Có"
+    assert rows[opinions["district_dn"].code][column("Overdue")] == "Không"
+    assert rows[duplicate.code][column("Duplicate of")] == original.code
+    assert rows[refused.code][column("Why it cannot be resolved")] == "Không có quỹ đất"
     # The reason has its own column; it is not repeated as a note.
-    assert rows[refused.pk][column("Latest note")] is None
+    assert rows[refused.code][column("Latest note")] is None
 
 
 def test_rows_are_numbered_from_the_earliest_session(board_staff, opinions):

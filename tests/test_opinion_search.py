@@ -17,7 +17,7 @@ LIST_URL = reverse("feedback:opinion-list")
 XLSX_URL = reverse("feedback:opinion-export-xlsx")
 # Looked up by the English header, whatever the catalogue says in Vietnamese.
 with translation.override("en"):
-    ID_COLUMN = [str(header) for header in HEADERS].index("Opinion ID")
+    ID_COLUMN = [str(header) for header in HEADERS].index("Opinion code")
 
 # name: (content, raised by)
 DUNG_NGHIA = {
@@ -76,7 +76,8 @@ def found(client, query, url=LIST_URL):
     assert response.status_code == 200, response.status_code
     if url == XLSX_URL:
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        return {row[ID_COLUMN] for row in list(sheet.iter_rows(values_only=True))[1:]}
+        codes = {row[ID_COLUMN] for row in list(sheet.iter_rows(values_only=True))[1:]}
+        return set(Opinion.objects.filter(code__in=codes).values_list("pk", flat=True))
     return {opinion.pk for opinion in response.context["page"]}
 
 

@@ -213,9 +213,9 @@ def test_agency_and_board_staff_get_one_email_listing_all_opinions_due_soon(plan
     assert recipients(mailoutbox) == [BOARD, TNMT]
     for message in mailoutbox:
         assert message.subject.startswith("[Tiếp xúc, đối thoại] ")
-        for text in (f"#{first.pk}", "Đề nghị cấp giấy chứng nhận quyền sử dụng đất",
+        for text in (first.code, "Đề nghị cấp giấy chứng nhận quyền sử dụng đất",
                      "11/05/2019", f"https://tiepxuc.example.invalid/opinions/{first.pk}/",
-                     f"#{second.pk}", "Đề nghị xử lý ô nhiễm ở bãi rác thôn Bắc", "13/05/2019",
+                     second.code, "Đề nghị xử lý ô nhiễm ở bãi rác thôn Bắc", "13/05/2019",
                      agency().name):  # fmt: skip
             assert text in message.body
         assert "14/05/2019" not in message.body
@@ -241,7 +241,7 @@ def test_an_opinion_due_soon_then_overdue_is_announced_once_as_each(plan, mailou
 
     to_agency = [m for m in mailoutbox if m.to == [TNMT]]
     assert len(to_agency) == 2
-    assert all(f"#{opinion.pk}" in m.body for m in to_agency)
+    assert all(opinion.code in m.body for m in to_agency)
     assert set(
         ReminderLog.objects.filter(object_id=opinion.pk, recipient=TNMT).values_list(
             "kind", flat=True
@@ -393,10 +393,10 @@ def test_a_reminder_another_run_has_just_sent_is_not_sent_again(plan, mailoutbox
     assert remind_opinions(today=TODAY) == 2
 
     [to_agency] = [m for m in mailoutbox if m.to == [TNMT]]
-    assert f"#{other.pk}" in to_agency.body
-    assert f"#{opinion.pk}" not in to_agency.body
+    assert other.code in to_agency.body
+    assert opinion.code not in to_agency.body
     [to_board] = [m for m in mailoutbox if m.to == [BOARD]]
-    assert f"#{opinion.pk}" in to_board.body
+    assert opinion.code in to_board.body
 
 
 def queries_for(function, **kwargs):

@@ -129,7 +129,7 @@ def test_docx_keeps_the_figures_and_the_vietnamese_letters(first_half_2019):
     for row in figures.sessions:
         assert row.starts_at.strftime("%d/%m/%Y") in text
     for row in figures.overdue:
-        assert f"#{row.pk}" in text
+        assert row.code in text
     assert ASSESSMENT in text
     assert "I. KẾT QUẢ TỔ CHỨC HỘI NGHỊ" in text and "III. ĐÁNH GIÁ" in text
 

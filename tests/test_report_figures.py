@@ -5,16 +5,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from communes.models import UnitLevel
 from dialogues.models import Session, SessionStatus
-from feedback.models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
+from feedback.models import AWAITING_AGENCY, Field, Opinion, OpinionEvent, OpinionStatus
 from reports.figures import report_figures
 from reports.models import PeriodKind
 from reports.periods import period_bounds, period_kind_of, period_label, previous_period
 
-from .factories import district, make_opinion, make_plan, make_session, make_target, unit
+from .factories import backdate, district, make_opinion, make_plan, make_session, make_target, unit
 
 D = datetime.date
 YEAR_2019 = {"start": D(2019, 1, 1), "end": D(2019, 12, 31)}
@@ -49,35 +49,65 @@ def test_demo_2019_has_three_district_sessions_and_25_of_30_communes(full_demo):
     }  # fmt: skip
 
 
+def states_on(opinions, day):
+    """{opinion pk: (status, agency id, deadline)} at the end of `day`, read from each timeline
+    in Python, independently of report_figures: the last entry recorded that day or before (the
+    recording and the answer at the session count whenever they were typed in)."""
+    states = {}
+    events = OpinionEvent.objects.filter(opinion__in=opinions).order_by("opinion", "at", "pk")
+    for event in events:
+        on_time = timezone.localtime(event.at).date() <= day
+        if on_time or event.kind in ("recorded", "answered"):
+            states[event.opinion_id] = (event.to_status, event.agency_id, event.deadline)
+    return states
+
+
 def test_demo_2019_opinions_by_field_and_status_match_a_count_of_the_records(full_demo):
     figures = figures_for(district(), **YEAR_2019)
     opinions = opinions_2019_of_the_district()
+    states = states_on(opinions, D(2019, 12, 31))
     fields = Counter(opinions.values_list("field__name", flat=True))
-    statuses = Counter(opinions.values_list("status", flat=True))
+    statuses = Counter(status for status, _, _ in states.values())
 
     assert figures.opinions == opinions.count() > 900
     assert {row.label: row.count for row in figures.by_field} == {
         name: fields.get(name, 0)
         for name in Field.objects.filter(is_active=True).values_list("name", flat=True)
     }
-    assert [row.key for row in figures.by_status] == list(OpinionStatus.values)
+    assert [row.key for row in figures.by_status] == [
+        status for status in OpinionStatus.values if status != "duplicate"
+    ]
     assert {row.key: row.count for row in figures.by_status} == {
-        status: statuses.get(status, 0) for status in OpinionStatus.values
+        status: statuses.get(status, 0) for status in OpinionStatus.values if status != "duplicate"
     }
 
 
-def test_demo_2019_answered_share_and_resolution_rate_are_recomputed_from_the_records(full_demo):
+def test_demo_2019_answered_share_and_resolution_rate_are_recomputed_from_the_timelines(
+    full_demo,
+):
     figures = figures_for(district(), **YEAR_2019)
-    opinions = opinions_2019_of_the_district()
-    answered = opinions.filter(status=OpinionStatus.ANSWERED).count()
-    forwarded = opinions.exclude(agency=None)
-    resolved = forwarded.filter(status=OpinionStatus.RESOLVED).count()
+    states = states_on(opinions_2019_of_the_district(), D(2019, 12, 31))
+    answered = sum(status == OpinionStatus.ANSWERED for status, _, _ in states.values())
+    forwarded = [status for status, agency, _ in states.values() if agency is not None]
+    resolved = forwarded.count(OpinionStatus.RESOLVED)
 
     assert figures.answered == answered
-    assert figures.answered_percent == round(100 * answered / opinions.count(), 1)
-    assert figures.forwarded == forwarded.count()
+    assert figures.answered_percent == round(100 * answered / len(states), 1)
+    assert figures.forwarded == len(forwarded)
     assert figures.resolved == resolved
-    assert figures.resolution_rate == round(100 * resolved / forwarded.count(), 1)
+    assert figures.resolution_rate == round(100 * resolved / len(forwarded), 1)
+
+
+def test_demo_2019_q2_counts_the_resolved_of_30_06_2019_not_of_today(full_demo):
+    """The issue's numbers: today's statuses say 360 resolved (80,0%), the timelines 346."""
+    figures = figures_for(district(), start=D(2019, 4, 1), end=D(2019, 6, 30))
+    opinions = Opinion.objects.filter(session_id__in=[row.pk for row in figures.sessions])
+    states = states_on(opinions, D(2019, 6, 30))
+    resolved_then = [s for s, agency, _ in states.values() if agency and s == "resolved"]
+    resolved_today = opinions.exclude(agency=None).filter(status="resolved").count()
+
+    assert (figures.forwarded, figures.resolved, figures.resolution_rate) == (450, 346, 76.9)
+    assert figures.resolved == len(resolved_then) < resolved_today == 360
 
 
 def test_demo_2019_session_list_is_the_sessions_counted(full_demo):
@@ -92,15 +122,18 @@ def test_demo_2019_session_list_is_the_sessions_counted(full_demo):
     assert sum(row.count for row in figures.by_field) == figures.opinions
 
 
-def test_demo_2019_overdue_list_holds_what_still_awaits_an_agency_past_its_deadline(full_demo):
+def test_demo_2019_overdue_list_holds_what_awaited_an_agency_past_its_deadline_that_day(
+    full_demo,
+):
     figures = figures_for(district(), **YEAR_2019)
-    expected = opinions_2019_of_the_district().filter(
-        status__in=AWAITING_AGENCY, deadline__lt=D(2019, 12, 31)
-    )
+    states = states_on(opinions_2019_of_the_district(), D(2019, 12, 31))
+    expected = [
+        pk
+        for pk, (status, _, deadline) in states.items()
+        if status in AWAITING_AGENCY and deadline < D(2019, 12, 31)
+    ]
     assert figures.as_of == D(2019, 12, 31)
-    assert sorted(row.pk for row in figures.overdue) == sorted(
-        expected.values_list("pk", flat=True)
-    )
+    assert sorted(row.pk for row in figures.overdue) == sorted(expected)
     for row in figures.overdue:
         assert row.days_late == (D(2019, 12, 31) - row.deadline).days > 0
         assert len(row.content) <= 120
@@ -140,18 +173,23 @@ def test_session_list_names_the_chairs_with_their_positions(plan):
     assert row.day == D(2019, 5, 15)
 
 
-def test_a_target_is_covered_only_by_sessions_within_its_period_and_the_reports(plan):
-    dung_nghia, bach_thuan = unit("Dũng Nghĩa"), unit("Bách Thuận")
-    for commune in (dung_nghia, bach_thuan):
+def test_a_target_counts_sessions_from_the_start_of_its_period_up_to_the_reports_end(plan):
+    dung_nghia, bach_thuan, hiep_hoa = unit("Dũng Nghĩa"), unit("Bách Thuận"), unit("Hiệp Hòa")
+    for commune in (dung_nghia, bach_thuan, hiep_hoa):
         make_target(plan=plan, unit_=commune, level=UnitLevel.COMMUNE)
+    # Dũng Nghĩa held its yearly session in the first quarter: not "chưa tổ chức" in Q2.
     make_session(plan=plan, host=dung_nghia, day="15/03/2019", status=SessionStatus.HELD)
     make_session(plan=plan, host=bach_thuan, day="15/05/2019", status=SessionStatus.HELD)
+    # After the report's end: not yet held as of 30/06.
+    make_session(plan=plan, host=hiep_hoa, day="15/08/2019", status=SessionStatus.HELD)
 
+    q1 = figures_for(district(), start=D(2019, 1, 1), end=D(2019, 3, 31)).coverage
     q2 = figures_for(district(), start=D(2019, 4, 1), end=D(2019, 6, 30)).coverage
     year = figures_for(district(), **YEAR_2019).coverage
 
-    assert [(line.done, line.total, line.uncovered) for line in q2] == [(1, 2, ("Dũng Nghĩa",))]
-    assert [(line.done, line.total) for line in year] == [(2, 2)]
+    assert [(line.done, line.total) for line in q1] == [(1, 3)]
+    assert [(line.done, line.total, line.uncovered) for line in q2] == [(2, 3, ("Hiệp Hòa",))]
+    assert [(line.done, line.total) for line in year] == [(3, 3)]
 
 
 def test_district_coverage_counts_sessions_held_against_sessions_required(plan):
@@ -180,6 +218,8 @@ def test_opinion_figures_of_a_small_quarter(plan):
     resolved = make_opinion(session=session, outcome="forwarded", deadline=D(2019, 6, 30))
     resolved.resolve(answer="Đã cấp giấy chứng nhận", document_number="12/UBND",
                      document_date=D(2019, 6, 1), by=None)  # fmt: skip
+    backdate(late, "16/05/2019")
+    backdate(resolved, "01/06/2019")
 
     figures = figures_for(district(), start=D(2019, 4, 1), end=D(2019, 6, 30))
 
@@ -190,15 +230,17 @@ def test_opinion_figures_of_a_small_quarter(plan):
     assert by_field["Đất đai"] == 4 and by_field["Môi trường"] == 1 and by_field["Giao thông"] == 0
     by_status = {row.key: row.count for row in figures.by_status}
     assert by_status == {"new": 1, "answered": 2, "forwarded": 1, "in_progress": 0,
-                         "resolved": 1, "unresolvable": 0, "duplicate": 0}  # fmt: skip
+                         "resolved": 1, "unresolvable": 0}  # fmt: skip
     assert [(row.pk, row.days_late) for row in figures.overdue] == [(late.pk, 41)]
     assert figures.overdue[0].agency == late.agency.name
 
 
 def test_overdue_is_judged_on_today_when_the_period_is_not_over(plan):
     session = make_session(plan=plan, host=unit("Dũng Nghĩa"), status=SessionStatus.HELD)
-    make_opinion(session=session, outcome="forwarded", deadline=D(2019, 5, 20))
-    make_opinion(session=session, outcome="forwarded", deadline=D(2019, 6, 10))
+    for deadline in (D(2019, 5, 20), D(2019, 6, 10)):
+        backdate(
+            make_opinion(session=session, outcome="forwarded", deadline=deadline), "16/05/2019"
+        )
     with translation.override("vi"):
         figures = report_figures(
             unit=district(), start=D(2019, 4, 1), end=D(2019, 6, 30), today=D(2019, 6, 1)
@@ -261,7 +303,8 @@ def test_report_figures_queries_do_not_depend_on_the_number_of_sessions(plan):
                 status=SessionStatus.HELD,
             )  # fmt: skip
             make_opinion(session=session, outcome="answered")
-            make_opinion(session=session, outcome="forwarded", deadline=D(2019, 6, 1))
+            forwarded = make_opinion(session=session, outcome="forwarded", deadline=D(2019, 6, 1))
+            backdate(forwarded, "02/05/2019")
 
     def measure():
         with CaptureQueriesContext(connection) as queries:

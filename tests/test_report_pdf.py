@@ -127,7 +127,7 @@ def test_report_pdf_prints_the_figures_and_the_sessions_behind_them(first_half_2
     assert f"{vi(figures.answered)}/{vi(figures.opinions)}" in text
     assert f"{vi(figures.resolved)}/{vi(figures.forwarded)}" in text
     for row in figures.overdue:
-        assert f"#{row.pk}" in text
+        assert row.code in text
     assert "Các cấp ủy đã chủ động tổ chức hội nghị." in text
 
 
