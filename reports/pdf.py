@@ -49,8 +49,18 @@ def _render(template: str, context: dict) -> bytes:
     return _pdf(_html(template, context))
 
 
+# The subset fonts embedded in a PDF carry a timestamp (their 'head' table) that fontTools sets
+# to the time of rendering unless SOURCE_DATE_EPOCH says otherwise: fixed here, the same document
+# gives the same bytes whenever it is rendered (an issued report, a year later).
+FONT_TIMESTAMP = "1136073600"  # 2006-01-01, about when Liberation Serif first shipped
+
+
 def _pdf(html: str) -> bytes:
+    import os
+
     from weasyprint import HTML
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
 
     return HTML(
         string=html, base_url=str(settings.BASE_DIR), url_fetcher=fonts_only_fetcher()

@@ -274,7 +274,9 @@ def report_download(request, pk):
     """The PDF: a draft's made now from the records; an issued report's as the worker made it."""
     report = _report_for(request.user, pk)
     if report.is_draft:
-        return _pdf_response(report_render_pdf(report=report), f"{report_filename(report)}.pdf")
+        response = _pdf_response(report_render_pdf(report=report), "")
+        response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}.pdf"'
+        return response
     if not report.has_pdf:
         return redirect(report)
     filename = f"{report_filename(report)}.pdf"
