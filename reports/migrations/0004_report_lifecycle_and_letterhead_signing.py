@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name='stage',
             field=models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued'), ('signed', 'Signed copy attached')], db_index=True, default='draft', max_length=8, verbose_name='stage'),
         ),
-        migrations.AddField(
+        migrations.AlterField(
             model_name='report',
             name='strengths',
             field=models.TextField(blank=True, max_length=20000, verbose_name='strengths'),
