@@ -35,8 +35,12 @@ class ScopedQuerySet(models.QuerySet):
         if user.unit_id is None:
             return self.none()
         if self.include_ancestors:
-            return self.filter(self._below(user.unit) | self._above(user.unit))
+            return self.concerning(user.unit)
         return self.within(user.unit)
+
+    def concerning(self, unit):
+        """Rows of this unit, of the units below and above it (and of those it succeeded)."""
+        return self.filter(self._below(unit) | self._above(unit))
 
     def within(self, unit):
         """Rows of this unit, of every unit below it and of the units they succeeded."""

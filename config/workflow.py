@@ -32,8 +32,11 @@ class Transition:
 
 
 class Workflow:
-    def __init__(self, *, states, refusal: str, transitions: Iterable[Transition]):
+    def __init__(
+        self, *, states, refusal: str, transitions: Iterable[Transition], field: str = "status"
+    ):
         self.states = states  # the TextChoices of the states
+        self.field = field  # the record's attribute that holds its state
         self.refusal = refusal  # "An opinion that is “%(status)s” cannot be %(action)s."
         self.transitions = {transition.name: transition for transition in transitions}
 
@@ -59,7 +62,7 @@ class Workflow:
         return [
             transition
             for transition in self.transitions.values()
-            if record.status in transition.sources
+            if getattr(record, self.field) in transition.sources
             and role in transition.roles
             and (not transition.when or getattr(record, transition.when))
         ]

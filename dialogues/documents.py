@@ -77,8 +77,15 @@ def term_start(day: datetime.date) -> datetime.date:
 
 
 def next_free_number(*, type_code: str, issuer: str, day: datetime.date) -> str:
-    """The next number of this type and issuer in the term of `day`: "15-KH/ĐU" after 14."""
+    """The next number of this type and issuer in the term of `day`: "15-KH/ĐU" after 14.
+
+    Plans, documents and issued reports (…-BC/…) all count.
+    """
+    from django.apps import apps
+
     from .models import Document, Plan
+
+    Report = apps.get_model("reports", "Report")
 
     suffix = f"-{type_code}/{issuer}"
     since = term_start(day)
@@ -87,6 +94,9 @@ def next_free_number(*, type_code: str, issuer: str, day: datetime.date) -> str:
             "number", flat=True
         ),
         *Document.objects.filter(number__endswith=suffix, issued_on__gte=since).values_list(
+            "number", flat=True
+        ),
+        *Report.objects.filter(number__endswith=suffix, report_date__gte=since).values_list(
             "number", flat=True
         ),
     ]

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from .typeface import FAMILY
 
-# The documents' own typeface; a web page falls back to its serif.
-PDF_FONT_FAMILY = f"'{FAMILY}', serif"
+# The documents' own typeface, with no generic fallback: in a PDF nothing else may stand in for
+# it (a web page without it uses the browser's default face).
+PDF_FONT_FAMILY = f"'{FAMILY}'"
 
 # Drawing units: 4 to the millimetre, so a 160 mm wide chart is 640 units across.
 UNITS_PER_MM = 4

@@ -6,7 +6,7 @@ sentence or a column title of its own. Built inside `translation.override("vi")`
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from dialogues.documents import official_date
 from obligations.compliance import Compliance, compliance, requirement
 
+from .charts import Bar
 from .figures import ReportFigures, half_up, report_figures
 from .periods import period_label
 
@@ -74,7 +75,8 @@ class Block:
     text: str = ""
     items: tuple[tuple[Run, ...], ...] = ()  # the lines of a "dashes" list
     table: Table | None = None
-    chart: str = ""  # "field" or "status": the PDF draws the chart of that name
+    chart: str = ""  # "field" or "status": the chart's name (and the title it is drawn with)
+    bars: tuple[Bar, ...] = ()  # what the chart draws: kept with the document when issued
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,60 @@ class ReportDocument:
     recipients: tuple[str, ...]
     signer_lines: tuple[str, ...]
     signer_name: str
-    figures: ReportFigures = field(repr=False)
+    draft_mark: str = ""  # "DỰ THẢO" on a draft, "" once issued
+    # The figures it was computed from; absent when the document is read back from an issued
+    # report's stored content (nothing is computed again).
+    figures: ReportFigures | None = field(default=None, repr=False, compare=False)
 
     @property
     def tables(self) -> list[Table]:
         return [block.table for block in self.blocks if block.table is not None]
+
+    def as_data(self) -> dict:
+        """The document as JSON-ready data, stored with the report when it is issued."""
+        data = asdict(self)
+        data.pop("figures")
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> "ReportDocument":
+        """The document as it was stored: laid out again, never computed again."""
+
+        def table(value):
+            if value is None:
+                return None
+            return Table(
+                columns=tuple(Column(**column) for column in value["columns"]),
+                rows=tuple(tuple(row) for row in value["rows"]),
+                total=tuple(value["total"]) if value["total"] is not None else None,
+                total_span=value["total_span"],
+                small=value["small"],
+            )
+
+        blocks = tuple(
+            Block(
+                kind=block["kind"],
+                text=block["text"],
+                items=tuple(tuple(Run(**run) for run in item) for item in block["items"]),
+                table=table(block["table"]),
+                chart=block["chart"],
+                bars=tuple(Bar(**bar) for bar in block["bars"]),
+            )
+            for block in data["blocks"]
+        )
+        simple = {
+            name: data[name]
+            for name in (
+                "parent_body", "issuing_body", "number_line", "national", "date_line", "title",
+                "subject", "recipients_title", "signer_name", "draft_mark",
+            )
+        }  # fmt: skip
+        return cls(
+            **simple,
+            blocks=blocks,
+            recipients=tuple(data["recipients"]),
+            signer_lines=tuple(data["signer_lines"]),
+        )
 
 
 def _dashes(*lines: tuple[Run, ...]) -> Block:
@@ -119,42 +170,70 @@ def _tally_table(rows, title: str, total: int) -> Table:
     )
 
 
-def _sessions_section(figures: ReportFigures, unit_in_sentence: str, period: str) -> list[Block]:
+def plan_citation(plans) -> str:
+    """The plans a report is about, as its opening cites them: "Kế hoạch số 55-KH/HU ngày …"."""
+    return "; ".join(
+        _("Plan No. %(number)s dated %(date)s of %(body)s")
+        % {"number": plan.number, "date": day(plan.issued_on), "body": plan.issuing_body}
+        for plan in plans
+    )
+
+
+def generated_opening(figures: ReportFigures, unit_in_sentence: str, period: str, plans) -> str:
+    values = {
+        "unit": unit_in_sentence,
+        "period": period,
+        "start": day(figures.start),
+        "end": day(figures.end),
+    }
+    if plans:
+        return _(
+            "Carrying out %(plans)s, the results of the direct contact and dialogue between the "
+            "heads of the Party committees and governments and the residents of %(unit)s in "
+            "%(period)s (from %(start)s to %(end)s), as recorded in the system, were as follows:"
+        ) % {**values, "plans": plan_citation(plans)}
+    return (
+        _(
+            "The direct contact and dialogue sessions between the heads of the Party "
+            "committees and governments and the residents of %(unit)s in %(period)s (from "
+            "%(start)s to %(end)s), as recorded in the system, were as follows:"
+        )
+        % values
+    )
+
+
+def _sessions_section(figures: ReportFigures, opening: str) -> list[Block]:
     blocks = [
-        Block(
-            "paragraph",
-            _(
-                "The direct contact and dialogue sessions between the heads of the Party "
-                "committees and governments and the residents of %(unit)s in %(period)s (from "
-                "%(start)s to %(end)s), as recorded in the system, were as follows:"
-            )
-            % {
-                "unit": unit_in_sentence,
-                "period": period,
-                "start": day(figures.start),
-                "end": day(figures.end),
-            },
-        ),
+        *(Block("paragraph", text) for text in _lines(opening)),
         Block("section", "I. " + _("Results of the sessions")),
-        Block(
-            "paragraph",
-            _("%(count)s direct contact and dialogue sessions were held in the period, of which:")
-            % {"count": figures.sessions_held},
-        ),
-        _dashes(
-            *(
-                (
-                    Run(
-                        "- "
-                        + _("%(level)s: %(count)s sessions;")
-                        % {"level": level.label, "count": level.count}
-                    ),
-                )
-                for level in figures.sessions_by_level
-            )
-        ),
-        *_kinds_blocks(figures),
     ]
+    if not figures.sessions_held:
+        # Nothing held: one sentence, not a list of zeros.
+        blocks.append(Block("paragraph", _("No session was held in this period.")))
+    else:
+        blocks += [
+            Block(
+                "paragraph",
+                _(
+                    "%(count)s direct contact and dialogue sessions were held in the period, "
+                    "of which:"
+                )
+                % {"count": figures.sessions_held},
+            ),
+            _dashes(
+                *(
+                    (
+                        Run(
+                            "- "
+                            + _("%(level)s: %(count)s sessions;")
+                            % {"level": level.label, "count": level.count}
+                        ),
+                    )
+                    for level in figures.sessions_by_level
+                )
+            ),
+            *_kinds_blocks(figures),
+        ]
     if figures.sessions:
         blocks.append(
             Block(
@@ -192,10 +271,9 @@ def _sessions_section(figures: ReportFigures, unit_in_sentence: str, period: str
         )
     else:
         blocks.append(Block("paragraph", _("No plan target falls within this period.")))
-    blocks.append(Block("subsection", "2. " + _("Sessions counted")))
     if not figures.sessions:
-        blocks.append(Block("paragraph", _("No session was held in this period.")))
         return blocks
+    blocks.append(Block("subsection", "2. " + _("Sessions counted")))
     rows = []
     for index, row in enumerate(figures.sessions, 1):
         host = row.host
@@ -380,14 +458,15 @@ def _raised_above(figures: ReportFigures) -> list[Block]:
     return [Block("paragraph", line)]
 
 
-def _opinions_section(figures: ReportFigures) -> list[Block]:
+def generated_summary(figures: ReportFigures) -> str:
+    if not figures.opinions:
+        return _("No opinion or proposal was raised at the sessions of this period.")
     sentences = [_("At these sessions the residents raised %(total)s opinions and proposals.")]
     sentences[0] %= {"total": number(figures.opinions)}
-    if figures.opinions:
-        sentences.append(
-            _("%(answered)s of them (%(share)s%%) were answered at the session.")
-            % {"answered": number(figures.answered), "share": share(figures.answered_percent)}
-        )
+    sentences.append(
+        _("%(answered)s of them (%(share)s%%) were answered at the session.")
+        % {"answered": number(figures.answered), "share": share(figures.answered_percent)}
+    )
     if figures.forwarded:
         sentences.append(
             _(
@@ -405,18 +484,31 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
             _("%(count)s duplicate opinions are not counted.")
             % {"count": number(figures.duplicates)}
         )
+    return " ".join(sentences)
+
+
+def _bars(tallies) -> tuple[Bar, ...]:
+    return tuple(Bar(row.label, row.count, row.percent) for row in tallies)
+
+
+def _opinions_section(figures: ReportFigures, summary: str) -> list[Block]:
+    heading = Block("section", "II. " + _("Opinions and proposals of the residents"))
+    summary_blocks = [Block("paragraph", text) for text in _lines(summary)]
+    if not figures.opinions and not figures.overdue:
+        # Nothing raised and nothing late: the summary says so; no tables or charts of zeros.
+        return [heading, *summary_blocks, *_raised_above(figures)]
     answered = f"{number(figures.answered)}/{number(figures.opinions)}"
     resolved = f"{number(figures.resolved)}/{number(figures.forwarded)}"
     blocks = [
-        Block("section", "II. " + _("Opinions and proposals of the residents")),
-        Block("paragraph", " ".join(sentences)),
+        heading,
+        *summary_blocks,
         *_raised_above(figures),
         Block("subsection", "1. " + _("By field")),
         Block("table", table=_tally_table(figures.by_field, _("Field"), figures.opinions)),
-        Block("chart", chart="field"),
+        Block("chart", chart="field", bars=_bars(figures.by_field)),
         Block("subsection", "2. " + _("By status")),
         Block("table", table=_tally_table(figures.by_status, _("Status"), figures.opinions)),
-        Block("chart", chart="status"),
+        Block("chart", chart="status", bars=_bars(figures.by_status)),
         _dashes(
             (
                 Run("- " + _("Answered at the session") + ": "),
@@ -519,31 +611,122 @@ def _opinions_section(figures: ReportFigures) -> list[Block]:
     return blocks
 
 
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _narrative(report, numeral: int) -> list[Block]:
+    """Sections III–V: the assessment (strengths; shortcomings and causes), the tasks for the
+    next period and the proposals. A section the staff left empty is left out."""
+    blocks = []
+    assessment = [
+        (_("Strengths"), report.strengths),
+        (_("Shortcomings and their causes"), report.shortcomings),
+    ]
+    parts = [(title, text) for title, text in assessment if text.strip()]
+    if parts:
+        blocks.append(Block("section", f"{ROMAN[numeral]}. " + _("General assessment")))
+        numeral += 1
+        for index, (title, text) in enumerate(parts, 1):
+            blocks.append(Block("subsection", f"{index}. {title}"))
+            blocks += [Block("paragraph", line) for line in _lines(text)]
+    for title, text in [
+        (_("Tasks for the next period"), report.tasks),
+        (_("Proposals"), report.proposals),
+    ]:
+        if text.strip():
+            blocks.append(Block("section", f"{ROMAN[numeral]}. {title}"))
+            numeral += 1
+            blocks += [Block("paragraph", line) for line in _lines(text)]
+    return blocks
+
+
+def report_plans(report):
+    """The plans the report is about: of its unit, the units above and below it (and those it
+    succeeded), whose period overlaps the report's."""
+    from dialogues.models import Plan
+
+    return list(
+        Plan.objects.concerning(report.unit)
+        .filter(period_start__lte=report.end, period_end__gte=report.start)
+        .order_by("issued_on", "pk")
+    )
+
+
+def generated_paragraphs(report, figures=None) -> dict[str, str]:
+    """The two paragraphs the staff may rewrite, as the figures word them today."""
+    figures = figures or report_figures(
+        unit=report.unit, start=report.start, end=report.end, kind=report.period_kind
+    )
+    period = period_label(report.period_kind, report.year, report.quarter, report.start, report.end)
+    return {
+        "opening": generated_opening(
+            figures, report.unit.in_sentence, period, report_plans(report)
+        ),
+        "summary": generated_summary(figures),
+    }
+
+
 def report_document(*, report, letterhead) -> ReportDocument:
-    """The report's document model, from its parameters and the records as they are now."""
+    """The report's document model, from its parameters and the records as they are now.
+
+    A draft has no number, date or signer's name yet; it is marked DỰ THẢO and headed and signed
+    as its unit's letterhead says. An issued report is read back from what was stored
+    (`document_for`), not built here.
+    """
     # Imported here: reports.pdf imports this module.
-    from .pdf import paragraphs, succession_notes
+    from .models import signature_lines
+    from .pdf import report_number_suffix, succession_notes
 
     figures = report_figures(
         unit=report.unit, start=report.start, end=report.end, kind=report.period_kind
     )
     period = period_label(report.period_kind, report.year, report.quarter, report.start, report.end)
-    date = official_date(report.report_date)
-    blocks = _sessions_section(figures, report.unit.in_sentence, period)
+    generated = generated_paragraphs(report, figures)
+    blocks = _sessions_section(figures, report.opening or generated["opening"])
     blocks += _rules_section(compliance(unit=report.unit, start=report.start, end=report.end))
     # Whose records the figures before a reorganisation include, under the opening paragraph.
-    blocks[1:1] = [Block("paragraph", note) for note in succession_notes(report.unit, report.start)]
-    blocks += _opinions_section(figures)
-    if report.assessment.strip():
-        blocks.append(Block("section", "III. " + _("Assessment")))
-        blocks += [Block("paragraph", text) for text in paragraphs(report.assessment)]
+    opening_length = len(_lines(report.opening or generated["opening"]))
+    blocks[opening_length:opening_length] = [
+        Block("paragraph", note) for note in succession_notes(report.unit, report.start)
+    ]
+    blocks += _opinions_section(figures, report.summary or generated["summary"])
+    blocks += _narrative(report, numeral=2)
+    if report.replaces_id:
+        replaced = report.replaces
+        blocks.insert(
+            0,
+            Block(
+                "paragraph",
+                _("This report replaces Report No. %(number)s dated %(date)s.")
+                % {"number": replaced.number, "date": day(replaced.report_date)},
+            ),
+        )
+    if report.is_draft:
+        number_line = _("No. %(number)s") % {"number": "…" + report_number_suffix(letterhead)}
+        date_line = _("%(place)s, day … month … year …") % {"place": letterhead.place}
+        signer_lines = signature_lines(
+            letterhead.signing, letterhead.signer_authority, letterhead.signer_title
+        )
+        signer_name, recipients = letterhead.signer_name, letterhead.recipient_lines
+        draft_mark = _("DRAFT")
+    else:
+        number_line = _("No. %(number)s") % {"number": report.number}
+        date = official_date(report.report_date)
+        date_line = _("%(place)s, day %(day)s month %(month)s year %(year)s") % {
+            "place": report.place, **date
+        }  # fmt: skip
+        signer_lines, signer_name = report.signer_lines, report.signer_name
+        recipients, draft_mark = report.recipient_lines, ""
     return ReportDocument(
         parent_body=letterhead.parent_body.upper(),
         issuing_body=letterhead.issuing_body.upper(),
-        number_line=_("No. %(number)s") % {"number": report.number},
+        number_line=number_line,
         national=_("COMMUNIST PARTY OF VIET NAM"),
-        date_line=_("%(place)s, day %(day)s month %(month)s year %(year)s")
-        % {"place": report.place, **date},
+        date_line=date_line,
         title=_("REPORT"),
         subject=_(
             "Results of the direct contact and dialogue between the heads of the Party "
@@ -552,8 +735,21 @@ def report_document(*, report, letterhead) -> ReportDocument:
         % {"period": period},
         blocks=tuple(blocks),
         recipients_title=_("Recipients:"),
-        recipients=tuple(report.recipient_lines),
-        signer_lines=(report.signer_authority.upper(), report.signer_title.upper()),
-        signer_name=report.signer_name,
+        recipients=tuple(recipients),
+        signer_lines=signer_lines,
+        signer_name=signer_name,
+        draft_mark=draft_mark,
         figures=figures,
     )
+
+
+def document_for(report) -> ReportDocument:
+    """What the report says: its stored content once issued, else computed now (in Vietnamese)."""
+    from django.utils import translation
+
+    from .pdf import letterhead_for
+
+    if report.content:
+        return ReportDocument.from_data(report.content)
+    with translation.override("vi"):
+        return report_document(report=report, letterhead=letterhead_for(report.unit))

@@ -30,9 +30,8 @@ from .document import (
     Block,
     ReportDocument,
     Table,
-    report_document,
+    document_for,
 )
-from .pdf import letterhead_for
 
 FONT = "Times New Roman"
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
@@ -153,6 +152,8 @@ def _header(document, model: ReportDocument) -> None:
     motto.paragraphs[1].paragraph_format.space_before = Pt(6)
     _widths(table, [TEXT_WIDTH_MM * 0.42, TEXT_WIDTH_MM * 0.58])
     _paragraph(document, space_after=Mm(4))
+    if model.draft_mark:
+        _paragraph(document, model.draft_mark, align="centre", bold=True, size=15)
     _paragraph(document, model.title, align="centre", bold=True, size=16)
     _paragraph(document, model.subject, align="centre", bold=True, space_before=Pt(2))
     _paragraph(document, "-----", align="centre", space_after=Mm(6))
@@ -188,11 +189,12 @@ def _data_table(document, table: Table) -> None:
     _paragraph(document, space_after=Pt(4))
 
 
-def _block(document, block: Block) -> None:
+def _block(document, block: Block, *, last=False) -> None:
+    # The last paragraph is kept with the signature block that follows it (keep with next).
     if block.kind in ("section", "subsection"):
         _body_paragraph(document, block.text, bold=True, keep_with_next=True, space_before=Pt(8))
     elif block.kind == "paragraph":
-        _body_paragraph(document, block.text)
+        _body_paragraph(document, block.text, keep_with_next=last or None)
     elif block.kind == "note":
         _paragraph(document, block.text, italic=True, size=12, space_after=Pt(6))
     elif block.kind == "dashes":
@@ -217,16 +219,23 @@ def _closing(document, model: ReportDocument) -> None:
         signature.add_paragraph()
     _fill(signature, [model.signer_name], bold=True)
     _widths(table, [TEXT_WIDTH_MM * 0.48, TEXT_WIDTH_MM * 0.52])
+    # The closing row is never split over two pages, and its lines keep together.
+    cant_split = OxmlElement("w:cantSplit")
+    table.rows[0]._tr.get_or_add_trPr().append(cant_split)
+    for cell in (recipients, signature):
+        for paragraph in cell.paragraphs[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def document_docx(model: ReportDocument) -> bytes:
     document = Document()
     _page(document)
     _header(document, model)
-    for block in model.blocks:
+    last = len(model.blocks) - 1
+    for index, block in enumerate(model.blocks):
         if block.kind == "section":
             block = Block("section", block.text.upper())
-        _block(document, block)
+        _block(document, block, last=index == last)
     _closing(document, model)
     output = io.BytesIO()
     document.save(output)
@@ -234,6 +243,7 @@ def document_docx(model: ReportDocument) -> bytes:
 
 
 def report_render_docx(*, report) -> bytes:
-    """The report as a Word file, from its parameters and the records as they are now."""
+    """The report as a Word file: a draft from the records as they are now, an issued report
+    from the document stored when it was issued."""
     with translation.override("vi"):
-        return document_docx(report_document(report=report, letterhead=letterhead_for(report.unit)))
+        return document_docx(document_for(report))

@@ -15,13 +15,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from communes.models import UnitKind
+from communes.models import UnitKind, UnitLevel
 from dialogues.documents import official_date
 from dialogues.notice import session_notice_context
 
-from .charts import opinions_by_field_chart, opinions_by_status_chart
-from .document import report_document
-from .models import Letterhead
+from .charts import bar_chart
+from .document import document_for
+from .models import Letterhead, SigningConvention
 from .typeface import FAMILY, font_faces, is_font_file
 
 
@@ -49,8 +49,18 @@ def _render(template: str, context: dict) -> bytes:
     return _pdf(_html(template, context))
 
 
+# The subset fonts embedded in a PDF carry a timestamp (their 'head' table) that fontTools sets
+# to the time of rendering unless SOURCE_DATE_EPOCH says otherwise: fixed here, the same document
+# gives the same bytes whenever it is rendered (an issued report, a year later).
+FONT_TIMESTAMP = "1136073600"  # 2006-01-01, about when Liberation Serif first shipped
+
+
 def _pdf(html: str) -> bytes:
+    import os
+
     from weasyprint import HTML
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
 
     return HTML(
         string=html, base_url=str(settings.BASE_DIR), url_fetcher=fonts_only_fetcher()
@@ -65,7 +75,14 @@ def paragraphs(text: str) -> list[str]:
 
 
 def letterhead_for(unit) -> Letterhead:
-    """The letterhead of the unit, or of its nearest unit above; else one made from its name."""
+    """The unit's own letterhead. A commune without one is headed by its own Party committee
+    (Đảng ủy xã …), never by the district's board; other units take the nearest one above, else
+    one made from their name."""
+    own = Letterhead.objects.filter(unit=unit).first()
+    if own is not None:
+        return own
+    if unit.level == UnitLevel.COMMUNE:
+        return commune_letterhead(unit)
     found = (
         Letterhead.objects.filter(unit__path__in=unit.lineage_paths())
         .order_by("-unit__depth")
@@ -78,11 +95,47 @@ def letterhead_for(unit) -> Letterhead:
         parent_body=unit.full_name.upper(),
         issuing_body=_("MASS MOBILISATION BOARD"),
         place=unit.name,
-        signer_authority=_("ON BEHALF OF THE MASS MOBILISATION BOARD"),
+        signing=SigningConvention.TITLE,
+        signer_authority="",
         signer_title=_("HEAD OF THE BOARD"),
         signer_name="",
         recipients=_("- As above,\n- Filed."),
     )
+
+
+def commune_letterhead(unit) -> Letterhead:
+    """A commune's Party committee: ĐẢNG BỘ TỈNH … over ĐẢNG ỦY XÃ …, signed on behalf of its
+    standing board by the secretary, sent where Kết luận 215-KL/TW says a commune's report goes:
+    the provincial secretary, the provincial Ban Nội chính and Ban Tuyên giáo và Dân vận."""
+    with translation.override("vi"):
+        above = unit.lineage_paths()[:-1]
+        parent = type(unit).objects.filter(path=above[-1]).first() if above else None
+        return Letterhead(
+            unit=unit,
+            parent_body=_("PARTY ORGANISATION OF %(unit)s")
+            % {"unit": (parent.full_name if parent else unit.full_name).upper()},
+            issuing_body=_("PARTY COMMITTEE OF %(unit)s") % {"unit": unit.full_name.upper()},
+            place=unit.name,
+            signing=SigningConvention.ON_BEHALF,
+            signer_authority=_("STANDING BOARD"),
+            signer_title=_("SECRETARY"),
+            signer_name="",
+            recipients=commune_recipients(),
+        )
+
+
+def commune_recipients() -> str:
+    """Kết luận 215-KL/TW: a commune reports to the provincial Party committee's standing
+    members, its Ban Nội chính and its Ban Tuyên giáo và Dân vận."""
+    return "\n".join(
+        [
+            _("- The standing members of the provincial Party committee (to report),"),
+            _("- The Internal Affairs Board of the provincial Party committee,"),
+            _("- The Propaganda, Education and Mass Mobilisation Board of the provincial Party "
+              "committee,"),
+            _("- Filed at the office of the Party committee."),
+        ]
+    )  # fmt: skip
 
 
 def _initials(words: list[str]) -> str:
@@ -93,13 +146,16 @@ def _initials(words: list[str]) -> str:
     ).upper()
 
 
-def report_number_placeholder(letterhead: Letterhead) -> str:
-    """A number to be filled in by the registry: "…-BC/BDVHU" for BAN DÂN VẬN of HUYỆN ỦY."""
-    board = _initials(letterhead.issuing_body.split())
+def report_number_suffix(letterhead: Letterhead) -> str:
+    """The number's type and issuer: "-BC/BDVHU" for BAN DÂN VẬN of HUYỆN ỦY, "-BC/ĐU" for a
+    commune's ĐẢNG ỦY (a committee signs with its own symbol)."""
+    issuing = letterhead.issuing_body.upper().split()
+    if "ỦY" in issuing:  # the committee itself: ĐẢNG ỦY XÃ …, HUYỆN ỦY …
+        return f"-BC/{_initials(issuing[: issuing.index('ỦY') + 1])}"
     words = letterhead.parent_body.upper().split()
     # The committee is named up to "ỦY" (HUYỆN ỦY, TỈNH ỦY, ĐẢNG ỦY); the place follows.
     committee = words[: words.index("ỦY") + 1] if "ỦY" in words else []
-    return f"…-BC/{board}{_initials(committee)}"
+    return f"-BC/{_initials(issuing)}{_initials(committee)}"
 
 
 def succession_notes(unit, start) -> list[str]:
@@ -122,21 +178,38 @@ def succession_notes(unit, start) -> list[str]:
     return notes
 
 
+def chart_svg(block, **options):
+    """A chart block drawn as inline SVG, from the bars the document holds."""
+    title = _("Opinions by field") if block.chart == "field" else _("Opinions by status")
+    return bar_chart(block.bars, title=title, chart_id=f"chart-{block.chart}", **options)
+
+
+def laid_out_blocks(document, **chart_options) -> list[tuple]:
+    """Each block with its chart drawn (or None): the templates cannot call functions."""
+    return [
+        (block, chart_svg(block, **chart_options) if block.kind == "chart" else None)
+        for block in document.blocks
+    ]
+
+
 def report_html(*, report) -> str:
-    """The report as the HTML the PDF is drawn from."""
+    """The report as the HTML the PDF is drawn from: an issued report from its stored content."""
     with translation.override("vi"):
-        document = report_document(report=report, letterhead=letterhead_for(report.unit))
+        document = document_for(report)
+        blocks = laid_out_blocks(document)
         context = {
             "report": report,
             "document": document,
-            "field_chart": opinions_by_field_chart(document.figures),
-            "status_chart": opinions_by_status_chart(document.figures),
+            # The last paragraph is kept on the page of the signature (see the template).
+            "blocks": blocks[:-1],
+            "last_block": blocks[-1] if blocks else None,
         }
         return _html("reports/pdf/report.html", context)
 
 
 def report_render_pdf(*, report) -> bytes:
-    """The report as a PDF, from its parameters and the records as they are now."""
+    """The report as a PDF: a draft from the records as they are now, an issued report from the
+    document stored when it was issued."""
     return _pdf(report_html(report=report))
 
 

@@ -2,14 +2,15 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.concurrency import lock
 
-from .models import Report, ReportStatus
+from .models import Report, ReportStage, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ def report_generate(*, report_id: int) -> Report | None:
 
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.status == ReportStatus.READY:
+        # Only an issued report has a PDF made by the worker; a draft's is made on request.
+        if report is None or report.status == ReportStatus.READY or report.is_draft:
             return report
         report.status = ReportStatus.RENDERING
         report.started_at = timezone.now()
@@ -105,3 +107,78 @@ def reports_requeue_stuck(*, older_than, rendering_for=None) -> int:
         report_queue(report=report)
         count += 1
     return count
+
+
+# --- the report's life as a document (reports/workflow.py) -------------------------------------
+
+ISSUE_FIELDS = (
+    "number", "report_date", "place", "signing", "signer_authority", "signer_title",
+    "signer_name", "recipients",
+)  # fmt: skip
+
+
+def report_issue(*, report: Report, data: dict, by) -> Report:
+    """Give the draft its number, date and signer, store what it says, and have its PDF made.
+
+    Call inside `transaction.atomic` with the row locked. A number another report of the same
+    body took meanwhile (the form checked it, but two can be issued at once) is refused by the
+    database constraint and told next to the number, nothing saved.
+    """
+    from .document import document_for
+    from .forms import issuer_of, number_taken_message
+    from .pdf import letterhead_for
+    from .workflow import REPORT_WORKFLOW
+
+    REPORT_WORKFLOW.require(report.stage, "issue")
+    letterhead = letterhead_for(report.unit)
+    for name in ISSUE_FIELDS:
+        setattr(report, name, data[name])
+    report.issuer = issuer_of(letterhead)
+    report.stage = ReportStage.ISSUED
+    report.content = None
+    # The document is built once, now, and stored: from here on it is only laid out again.
+    report.content = document_for(report).as_data()
+    report.issued_at = timezone.now()
+    report.issued_by = by
+    report.status = ReportStatus.QUEUED
+    report.queued_at = timezone.now()
+    report.revision += 1
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError({"number": number_taken_message(report.number)}) from None
+    report_queue(report=report)
+    return report
+
+
+def report_attach_signed(*, report: Report, upload) -> Report:
+    """Keep the signed copy exactly as it was uploaded. Call inside `transaction.atomic`, locked."""
+    from .workflow import REPORT_WORKFLOW
+
+    REPORT_WORKFLOW.require(report.stage, "attach")
+    report.signed_file.save(upload.name, upload, save=False)
+    report.signed_at = timezone.now()
+    report.stage = ReportStage.SIGNED
+    report.revision += 1
+    report.save(update_fields=["signed_file", "signed_at", "stage", "revision"])
+    return report
+
+
+@transaction.atomic
+def report_correct(*, report: Report, by) -> Report:
+    """A new draft for the same unit and period that replaces this issued report, starting from
+    its words. Two clicks at once make one correction: the second gets the first one's draft."""
+    from .workflow import REPORT_WORKFLOW
+
+    lock(report)
+    REPORT_WORKFLOW.require(report.stage, "correct")
+    existing = report.corrections.order_by("pk").first()
+    if existing is not None:
+        return existing
+    copied = ("opening", "summary", "strengths", "shortcomings", "tasks", "proposals")
+    return Report.objects.create(
+        unit=report.unit, period_kind=report.period_kind, year=report.year,
+        quarter=report.quarter, start=report.start, end=report.end, replaces=report,
+        requested_by=by, **{name: getattr(report, name) for name in copied},
+    )  # fmt: skip

@@ -743,14 +743,6 @@ REPORT_FIELDS = {
     "quarter": ("1", "4", ""),
     "start": ("", "01/01/2019", "01/01/0001"),
     "end": ("", "31/03/2019", "31/12/9999"),
-    "number": ("12-BC/BDVHU",),
-    "place": ("Vũ Thư",),
-    "report_date": ("05/04/2019",),
-    "signer_authority": ("T/M BAN THƯỜNG VỤ",),
-    "signer_title": ("PHÓ BÍ THƯ",),
-    "signer_name": ("Nguyễn Văn A",),
-    "recipients": ("- Ban Dân vận Tỉnh ủy;\n- Lưu VP.",),
-    "assessment": ("",),
 }
 REPORT = first_valid(REPORT_FIELDS)
 REPORT_TEXT = [name for name in REPORT_FIELDS if name not in ("unit", "period_kind", "quarter")]
@@ -760,14 +752,9 @@ REPORT_TEXT = [name for name in REPORT_FIELDS if name not in ("unit", "period_ki
 @FUZZ
 @given(data=form_data(REPORT_FIELDS))
 @example(
-    data={**REPORT, "period_kind": "custom", "start": "31/12/2019", "end": "01/01/2019",
-          "place": SCRIPT, "signer_authority": SCRIPT, "signer_title": SCRIPT,
-          "signer_name": SCRIPT, "recipients": SCRIPT, "assessment": SCRIPT}
+    data={**REPORT, "period_kind": "custom", "start": "31/12/2019", "end": "01/01/2019"}
 )  # fmt: skip
-@example(
-    data={**REPORT, "year": "9" * 30, "quarter": "5", "number": NUL, "place": "p" * 100_000,
-          "report_date": "29/02/2019", "signer_name": ""}
-)  # fmt: skip
+@example(data={**REPORT, "year": "9" * 30, "quarter": "5", "start": NUL, "end": "p" * 100_000})
 def test_report_form_survives_hostile_input(world, role, data):
     url = reverse("reports:report-create")
     with rolled_back():

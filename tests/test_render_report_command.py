@@ -35,9 +35,9 @@ def test_command_writes_the_quarter_report_as_a_pdf(letterhead, tmp_path):
     assert "HUYỆN ỦY VŨ THƯ" in text and "BAN DÂN VẬN" in text
     assert "15/05/2019" in text and "Dũng Nghĩa" in text
     assert "Đề nghị nạo vét mương tiêu thôn Bắc" not in text  # only overdue ones are listed
-    # By default: a number to fill in, dated the last day of the period.
-    assert "…-BC/BDVHU" in text
-    assert "Vũ Thư, ngày 30 tháng 6 năm 2019" in text
+    # By default: the draft, a number and a date to fill in.
+    assert "…-BC/BDVHU" in text and "DỰ THẢO" in text
+    assert "Vũ Thư, ngày … tháng … năm …" in text
     assert "01/04/2019" in out and "30/06/2019" in out
 
 
@@ -46,7 +46,7 @@ def test_command_takes_the_number_and_the_date(letterhead, tmp_path):
         tmp_path, "--unit", "344", "--year", "2019", "--six-months",
         "--number", "12-BC/BDVHU", "--date", "05/07/2019",
     )  # fmt: skip
-    assert "12-BC/BDVHU" in text
+    assert "12-BC/BDVHU" in text and "DỰ THẢO" not in text
     assert "Vũ Thư, ngày 05 tháng 7 năm 2019" in text  # days 1–9 take a zero
 
 
@@ -61,10 +61,10 @@ def test_command_makes_every_kind_of_period(letterhead, tmp_path, period):
     assert "written to" in out
 
 
-def test_command_reports_for_a_commune_under_the_districts_letterhead(letterhead, tmp_path):
+def test_command_reports_for_a_commune_under_its_party_committee(letterhead, tmp_path):
     _, text, _ = render(tmp_path, "--unit", unit("Dũng Nghĩa").code, "--year", "2019",
                         "--quarter", "2")  # fmt: skip
-    assert "HUYỆN ỦY VŨ THƯ" in text and "Dũng Nghĩa" in text
+    assert "ĐẢNG ỦY XÃ DŨNG NGHĨA" in text and "BAN DÂN VẬN" not in text
 
 
 @pytest.mark.parametrize(

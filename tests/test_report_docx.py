@@ -16,7 +16,7 @@ from docx.shared import Mm, Pt
 
 from reports.document import report_document
 from reports.docx import FONT, report_render_docx
-from reports.models import PeriodKind, Report, ReportStatus
+from reports.models import PeriodKind, Report, ReportStage, ReportStatus
 from reports.pdf import letterhead_for, report_html
 
 from .factories import district, make_plan, make_session, unit
@@ -56,7 +56,7 @@ def first_half_2019(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("load_demo", stdout=io.StringIO())
         report = report_of(
             district(), kind=PeriodKind.SIX_MONTHS, year=2019, start=D(2019, 1, 1),
-            end=D(2019, 6, 30), report_date=D(2019, 6, 30), assessment=ASSESSMENT,
+            end=D(2019, 6, 30), report_date=D(2019, 6, 30), strengths=ASSESSMENT,
         )  # fmt: skip
         content = report_render_docx(report=report)
         html = report_html(report=report)
@@ -92,7 +92,9 @@ def test_docx_has_the_party_header_the_title_and_the_closing(first_half_2019):
     recipients, signature = document.tables[-1].rows[0].cells
     assert recipients.paragraphs[0].text == "Nơi nhận:"
     assert "Lưu Ban Dân vận" in recipients.text
-    assert "T/M BAN DÂN VẬN" in signature.text and "Phạm Thị Minh Hằng" in signature.text
+    # A board's report signed by its head: the title alone, no T/M (that is for collective bodies).
+    assert "TRƯỞNG BAN" in signature.text and "Phạm Thị Minh Hằng" in signature.text
+    assert "T/M" not in signature.text
 
 
 def test_docx_has_the_pdfs_tables_with_the_same_cells(first_half_2019):
@@ -131,7 +133,7 @@ def test_docx_keeps_the_figures_and_the_vietnamese_letters(first_half_2019):
     for row in figures.overdue:
         assert row.code in text
     assert ASSESSMENT in text
-    assert "I. KẾT QUẢ TỔ CHỨC HỘI NGHỊ" in text and "III. ĐÁNH GIÁ" in text
+    assert "I. KẾT QUẢ TỔ CHỨC HỘI NGHỊ" in text and "III. ĐÁNH GIÁ CHUNG" in text
 
 
 def test_libreoffice_converts_the_docx_with_its_header_and_tables(first_half_2019):
@@ -156,8 +158,8 @@ def ready_report(demo):
     return Report.objects.create(
         unit=district(), period_kind="quarter", year=2019, quarter=2, start=D(2019, 4, 1),
         end=D(2019, 6, 30), number="12-BC/BDVHU", place="Vũ Thư", report_date=D(2019, 6, 30),
-        signer_authority="T/M BAN DÂN VẬN", signer_title="TRƯỞNG BAN", signer_name="",
-        recipients="- Lưu.", status=ReportStatus.READY,
+        signer_title="TRƯỞNG BAN", signer_name="", recipients="- Lưu.",
+        stage=ReportStage.ISSUED, status=ReportStatus.READY,
     )  # fmt: skip
 
 
@@ -173,12 +175,17 @@ def test_the_ready_reports_page_offers_the_word_file(board_staff, ready_report):
     assert "15/05/2019" in docx_text(document)
 
 
-def test_a_report_not_ready_has_no_word_file_yet(board_staff, ready_report):
-    ready_report.status = ReportStatus.QUEUED
+def test_a_draft_has_a_word_file_at_once(board_staff, ready_report):
+    """The Word file is made on request: a draft's too, marked DỰ THẢO and without a number."""
+    ready_report.stage, ready_report.number = ReportStage.DRAFT, ""
+    ready_report.status = ReportStatus.IDLE
     ready_report.save()
+    page = board_staff.get(f"/reports/{ready_report.pk}/").content.decode()
+    assert "Dự thảo (Word .docx)" in page
     response = board_staff.get(f"/reports/{ready_report.pk}/download.docx")
-    assert response.status_code == 302 and response["Location"] == f"/reports/{ready_report.pk}/"
-    assert "Tải bản Word" not in board_staff.get(f"/reports/{ready_report.pk}/").content.decode()
+    document = Document(io.BytesIO(response.content))
+    assert "DỰ THẢO" in [p.text for p in document.paragraphs]
+    assert "12-BC/BDVHU" not in document.tables[0].rows[0].cells[0].text
 
 
 def test_render_report_writes_a_docx_on_request(demo, tmp_path):
@@ -191,5 +198,6 @@ def test_render_report_writes_a_docx_on_request(demo, tmp_path):
         "--format", "docx", "--output", str(output), stdout=io.StringIO(),
     )  # fmt: skip
     header = Document(output).tables[0].rows[0].cells
+    # Without --number: the draft, with a blank for the number.
     assert "HUYỆN ỦY VŨ THƯ" in header[0].text and "…-BC/BDVHU" in header[0].text
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header[1].text

@@ -8,7 +8,7 @@ from reports.models import Report, ReportStatus
 from reports.services import reports_requeue_stuck
 
 from .factories import district, make_plan, make_session, unit
-from .test_report_requests import form
+from .test_report_requests import issue
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_a_report_asked_for_while_the_broker_is_down_is_made_when_it_is_back(
     load()
     make_session(plan=make_plan(), host=unit("Dũng Nghĩa"), day="15/05/2019", status="held")
     with django_capture_on_commit_callbacks(execute=True):
-        response = board_staff.post("/reports/new/", form(district()))
+        response = issue(board_staff, district())
     assert response.status_code == 302  # the user is not shown an error page
     report = Report.objects.get()
     assert report.status == ReportStatus.QUEUED

@@ -13,11 +13,11 @@ from dialogues.models import SessionStatus
 from reports import demo as reports_demo
 from reports.charts import Bar, bar_chart
 from reports.figures import report_figures
-from reports.models import Letterhead, PeriodKind, Report
+from reports.models import Letterhead, PeriodKind, Report, ReportStage
 from reports.pdf import (
     fonts_only_fetcher,
     letterhead_for,
-    report_number_placeholder,
+    report_number_suffix,
     report_render_pdf,
     session_minutes_pdf,
     session_notice_pdf,
@@ -72,8 +72,9 @@ def report_of(unit_, *, kind, year, start, end, report_date, quarter=None, **fie
     letterhead = letterhead_for(unit_)
     return Report(
         unit=unit_, period_kind=kind, year=year, quarter=quarter, start=start, end=end,
-        number=fields.pop("number", "12-BC/BDVHU"), place=letterhead.place,
-        report_date=report_date, signer_authority=letterhead.signer_authority,
+        stage=ReportStage.ISSUED, number=fields.pop("number", "12-BC/BDVHU"),
+        place=letterhead.place, report_date=report_date, signing=letterhead.signing,
+        signer_authority=letterhead.signer_authority,
         signer_title=letterhead.signer_title, signer_name=letterhead.signer_name,
         recipients=letterhead.recipients, **fields,
     )  # fmt: skip
@@ -91,7 +92,7 @@ def first_half_2019(django_db_setup, django_db_blocker):
         report = report_of(
             district(), kind=PeriodKind.SIX_MONTHS, year=2019, start=D(2019, 1, 1),
             end=D(2019, 6, 30), report_date=D(2019, 6, 30),
-            assessment="Các cấp ủy đã chủ động tổ chức hội nghị.\nMột số xã còn chậm.",
+            strengths="Các cấp ủy đã chủ động tổ chức hội nghị.\nMột số xã còn chậm.",
         )  # fmt: skip
         with translation.override("vi"):
             figures = report_figures(unit=report.unit, start=report.start, end=report.end)
@@ -103,7 +104,7 @@ def first_half_2019(django_db_setup, django_db_blocker):
 def test_report_pdf_carries_the_letterhead_number_place_and_date(first_half_2019):
     _, _, _, text = first_half_2019
     for expected in ["HUYỆN ỦY VŨ THƯ", "BAN DÂN VẬN", "12-BC/BDVHU",
-                     "Vũ Thư, ngày 30 tháng 6 năm 2019", "T/M BAN DÂN VẬN", "TRƯỞNG BAN",
+                     "Vũ Thư, ngày 30 tháng 6 năm 2019", "TRƯỞNG BAN",
                      "Phạm Thị Minh Hằng", "Lưu Ban Dân vận"]:  # fmt: skip
         assert expected in text, expected
 
@@ -185,8 +186,9 @@ def test_report_without_sessions_says_so_and_still_renders(demo):
         end=D(2019, 6, 30), report_date=D(2019, 6, 30),
     )  # fmt: skip
     reader, text = read(report_render_pdf(report=report))
-    # A commune without a letterhead of its own reports under the district's.
-    assert "HUYỆN ỦY VŨ THƯ" in text
+    # A commune without a letterhead of its own reports under its own Party committee's, not
+    # under the district board's.
+    assert "ĐẢNG ỦY XÃ DŨNG NGHĨA" in text and "BAN DÂN VẬN" not in text
     assert "Dũng Nghĩa" in text
     assert len(reader.pages) >= 1
 
@@ -196,7 +198,8 @@ def test_report_without_sessions_says_so_and_still_renders(demo):
 
 def test_letterhead_is_the_units_or_the_nearest_above(demo):
     reports_demo.load()
-    assert letterhead_for(unit("Dũng Nghĩa")).unit == district()
+    assert letterhead_for(district()).unit == district()
+    assert letterhead_for(unit("Dũng Nghĩa")).issuing_body == "ĐẢNG ỦY XÃ DŨNG NGHĨA"
     own = Letterhead.objects.create(
         unit=unit("Bách Thuận"), parent_body="ĐẢNG BỘ HUYỆN VŨ THƯ",
         issuing_body="ĐẢNG ỦY XÃ BÁCH THUẬN", place="Bách Thuận", signer_authority="T/M ĐẢNG ỦY",
@@ -206,25 +209,43 @@ def test_letterhead_is_the_units_or_the_nearest_above(demo):
 
 
 def test_unit_without_any_letterhead_gets_one_from_its_name(demo):
-    letterhead = letterhead_for(unit("Dũng Nghĩa"))
+    letterhead = letterhead_for(district())
     assert letterhead.pk is None
-    assert letterhead.parent_body == "XÃ DŨNG NGHĨA"
-    assert letterhead.place == "Dũng Nghĩa"
+    assert letterhead.parent_body == "HUYỆN VŨ THƯ"
+    assert letterhead.place == "Vũ Thư"
     assert letterhead.issuing_body and letterhead.signer_title and letterhead.recipients
+
+
+def test_a_commune_without_a_letterhead_is_headed_by_its_party_committee(demo):
+    """Kết luận 215-KL/TW: the commune's Party committee reports, on behalf of its standing
+    board, to the provincial secretary, Ban Nội chính and Ban Tuyên giáo và Dân vận."""
+    letterhead = letterhead_for(unit("Dũng Nghĩa"))
+    assert (letterhead.parent_body, letterhead.issuing_body) == (
+        "ĐẢNG BỘ HUYỆN VŨ THƯ",
+        "ĐẢNG ỦY XÃ DŨNG NGHĨA",
+    )
+    assert letterhead.signing == "tm" and letterhead.signer_authority == "BAN THƯỜNG VỤ"
+    assert letterhead.recipient_lines[:3] == [
+        "- Thường trực Tỉnh ủy (để báo cáo),",
+        "- Ban Nội chính Tỉnh ủy,",
+        "- Ban Tuyên giáo và Dân vận Tỉnh ủy,",
+    ]
 
 
 @pytest.mark.parametrize(
     ("parent", "body", "number"),
     [
-        ("HUYỆN ỦY VŨ THƯ", "BAN DÂN VẬN", "…-BC/BDVHU"),
-        ("TỈNH ỦY THÁI BÌNH", "BAN DÂN VẬN", "…-BC/BDVTU"),
-        ("ĐẢNG ỦY XÃ DŨNG NGHĨA", "BAN DÂN VẬN", "…-BC/BDVĐU"),
-        ("XÃ DŨNG NGHĨA", "BAN DÂN VẬN", "…-BC/BDV"),
-        ("TỈNH ỦY HƯNG YÊN", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "…-BC/BTGDVTU"),
+        ("HUYỆN ỦY VŨ THƯ", "BAN DÂN VẬN", "-BC/BDVHU"),
+        ("TỈNH ỦY THÁI BÌNH", "BAN DÂN VẬN", "-BC/BDVTU"),
+        ("ĐẢNG ỦY XÃ DŨNG NGHĨA", "BAN DÂN VẬN", "-BC/BDVĐU"),
+        ("XÃ DŨNG NGHĨA", "BAN DÂN VẬN", "-BC/BDV"),
+        ("TỈNH ỦY HƯNG YÊN", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "-BC/BTGDVTU"),
+        # A commune's Party committee issues in its own name: …-BC/ĐU.
+        ("ĐẢNG BỘ TỈNH HƯNG YÊN", "ĐẢNG ỦY XÃ VŨ THƯ", "-BC/ĐU"),
     ],
 )
-def test_report_number_placeholder_follows_party_numbering(parent, body, number):
-    assert report_number_placeholder(Letterhead(parent_body=parent, issuing_body=body)) == number
+def test_report_number_follows_party_numbering(parent, body, number):
+    assert report_number_suffix(Letterhead(parent_body=parent, issuing_body=body)) == number
 
 
 # --- a session's minutes and notice ------------------------------------------------------------

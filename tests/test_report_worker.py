@@ -14,7 +14,7 @@ from django.db import connection
 from reports.models import Report, ReportStatus
 
 from .factories import district, make_plan, make_session, unit
-from .test_report_requests import form
+from .test_report_requests import issue
 
 # serialized_rollback: the reference data that migrations put in (positions, fields…) comes back
 # after each test empties the tables.
@@ -72,7 +72,7 @@ def test_a_report_asked_for_on_the_web_is_made_by_the_worker(worker, board_staff
     load()
     plan = make_plan()
     make_session(plan=plan, host=unit("Dũng Nghĩa"), day="15/05/2019", status="held")
-    response = board_staff.post("/reports/new/", form(district()))
+    response = issue(board_staff, district())
     assert response.status_code == 302
     report = wait_for(Report.objects.get())
     if report.status != ReportStatus.READY:
@@ -80,8 +80,8 @@ def test_a_report_asked_for_on_the_web_is_made_by_the_worker(worker, board_staff
         print(worker.communicate(timeout=20)[0].decode(errors="replace"))
     assert report.status == ReportStatus.READY, report.error
     page = board_staff.get(response["Location"])
-    assert page.status_code == 302
-    pdf = b"".join(board_staff.get(page["Location"]).streaming_content)
+    assert f"/reports/{report.pk}/download/" in page.text
+    pdf = b"".join(board_staff.get(f"/reports/{report.pk}/download/").streaming_content)
     assert pdf.startswith(b"%PDF")
     assert str(settings.MEDIA_ROOT) in report.file.path
 
@@ -104,9 +104,8 @@ def test_a_worker_killed_while_rendering_is_replaced_and_the_report_finishes(wor
     # After the demo's 2025 reorganisation the district's board staff work for Hưng Yên, whose
     # 2019 report holds Vũ Thư's sessions.
     hung_yen = AdministrativeUnit.objects.get(code="33")
-    data = form(hung_yen, period_kind="year", quarter="", number="1-BC/BTGDVTU",
-                report_date="31/12/2019")  # fmt: skip
-    board_staff.post("/reports/new/", data)
+    issue(board_staff, hung_yen, period={"period_kind": "year", "quarter": ""},
+          number="1-BC/BTGDVTU", report_date="31/12/2019")  # fmt: skip
     report = Report.objects.get()
     deadline = time.monotonic() + 120
     killed = False

@@ -14,7 +14,7 @@ from accounts.models import Role
 from dialogues.models import CalendarFeed, Document, DocumentType, PlanTarget, SessionStatus
 from dialogues.workflow import SESSION_WORKFLOW
 from feedback.workflow import OPINION_WORKFLOW
-from reports.models import Report, ReportStatus
+from reports.models import Report, ReportStage, ReportStatus
 
 from .factories import district, make_opinion, make_plan, make_session, unit
 from .urlwalk import app_routes
@@ -50,8 +50,10 @@ NO_FILE = READ | dict.fromkeys(
 REPORTS = READ
 # A report of Dũng Nghĩa, ready: its download is a PDF for everyone who can see it.
 REPORT_DN = READ_DN
-REPORT_POST_DN = {**READ_DN, "board_staff": 405, "officer": 405, "outsider": 405, "leader": 405,
-                  "administrator": 403}  # fmt: skip
+# The report's steps (reports/workflow.py) on an issued report: its editors only.
+REPORT_POST_STEP_DN = {**EDIT_DN, "board_staff": 405, "officer": 405, "outsider": 405}
+REPORT_ISSUE_DN = {**EDIT_DN, "board_staff": 302, "officer": 302}  # already issued: back to it
+LETTERHEAD_MINE = {**EDIT_DN, "board_staff": 302, "officer": 302, "outsider": 302}
 NO_FILE_DN = READ_DN | dict.fromkeys(["board_staff", "officer", "leader", "administrator"], 404)
 UNIT_DN = READ_DN
 # Publishing: board staff and the unit's officer; posts only (405 for a GET).
@@ -102,8 +104,9 @@ def objects(demo):
     report = Report.objects.create(
         unit=unit("Dũng Nghĩa"), period_kind="year", year=2019, start=plan.period_start,
         end=plan.period_end, number="1-BC/ĐU", place="Dũng Nghĩa", report_date=plan.period_end,
-        signer_authority="T/M", signer_title="BÍ THƯ", signer_name="", recipients="- Lưu.",
-        status=ReportStatus.READY, file=ContentFile(b"%PDF-1.4 test", name="r.pdf"),
+        signing="tm", signer_authority="BAN THƯỜNG VỤ", signer_title="BÍ THƯ", signer_name="",
+        recipients="- Lưu.", stage=ReportStage.ISSUED, status=ReportStatus.READY,
+        file=ContentFile(b"%PDF-1.4 test", name="r.pdf"),
     )  # fmt: skip
     # Published, so that the public pages of Dũng Nghĩa answer.
     from accounts.models import User as Staff
@@ -192,7 +195,14 @@ def matrix(o):
         "reports:report-detail": (f"/reports/{r}/", REPORT_DN),
         "reports:report-download": (f"/reports/{r}/download/", REPORT_DN),
         "reports:report-download-docx": (f"/reports/{r}/download.docx", REPORT_DN),
-        "reports:report-retry": (f"/reports/{r}/retry/", REPORT_POST_DN),
+        "reports:report-retry": (f"/reports/{r}/retry/", REPORT_POST_STEP_DN),
+        "reports:report-edit": (f"/reports/{r}/edit/", REPORT_POST_STEP_DN),
+        "reports:report-correct": (f"/reports/{r}/correct/", REPORT_POST_STEP_DN),
+        "reports:report-issue": (f"/reports/{r}/issue/", REPORT_ISSUE_DN),
+        "reports:report-attach": (f"/reports/{r}/signed/", EDIT_DN),
+        "reports:report-signed-copy": (f"/reports/{r}/signed-copy/", NO_FILE_DN),
+        "reports:letterhead-mine": ("/reports/letterhead/", LETTERHEAD_MINE),
+        "reports:letterhead": (f"/reports/letterhead/{unit('Dũng Nghĩa').pk}/", EDIT_DN),
         "reports:session-minutes-pdf": (f"/reports/sessions/{s}/minutes.pdf", READ_DN),
         "reports:session-notice-pdf": (f"/reports/sessions/{s}/notice.pdf", READ_DN),
         "public:unit-list": ("/cong-khai/", PUBLIC),

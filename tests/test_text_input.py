@@ -24,7 +24,7 @@ from feedback.models import Opinion
 from reports.models import Report
 
 from .factories import district, make_opinion, make_plan, make_session, unit
-from .test_report_requests import form as report_form
+from .test_report_requests import draft
 from .test_sessions import form_data
 
 CONTROL = "điều khiển không nhìn thấy"  # "invisible control characters"
@@ -102,13 +102,16 @@ def test_every_text_field_of_every_form_refuses_what_cannot_be_kept():
 
 
 def test_a_report_assessment_longer_than_a_render_allows_is_refused(board_staff, demo):
+    report = draft(board_staff, district())
+    words = {"opening": "", "summary": "", "shortcomings": "", "tasks": "", "proposals": ""}
     response = board_staff.post(
-        "/reports/new/", report_form(district(), assessment="Kết quả. " * (LONG_TEXT_MAX // 8))
+        f"/reports/{report.pk}/edit/",
+        {**words, "seen": "0", "strengths": "Kết quả. " * (LONG_TEXT_MAX // 8)},
     )
     assert response.status_code == 200
     assert "tối đa 20000 ký tự" in response.text
     assert "Kết quả. Kết quả." in response.text  # what was typed stays on the page
-    assert not Report.objects.exists()
+    assert Report.objects.get().strengths == ""
 
 
 # Rows stored before the forms refused these characters (or written by other means).

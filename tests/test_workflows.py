@@ -13,6 +13,7 @@ from dialogues.models import SessionStatus
 from dialogues.workflow import SESSION_WORKFLOW
 from feedback.models import Opinion, OpinionStatus
 from feedback.workflow import OPINION_WORKFLOW
+from reports.workflow import REPORT_WORKFLOW
 
 from .factories import agency, make_opinion, make_plan, make_session, unit
 
@@ -148,6 +149,6 @@ def test_a_session_refuses_each_step_its_state_does_not_allow(demo):
 
 def test_the_readme_shows_the_workflows_as_declared():
     readme = (settings.BASE_DIR / "README.md").read_text()
-    for workflow in (SESSION_WORKFLOW, OPINION_WORKFLOW):
+    for workflow in (SESSION_WORKFLOW, OPINION_WORKFLOW, REPORT_WORKFLOW):
         table = workflow.as_markdown()
         assert table in readme, f"Paste into the README's Workflows section:\n{table}"

@@ -3,9 +3,10 @@
     python manage.py render_report --unit 344 --year 2019 --quarter 2 --output report.pdf
     python manage.py render_report --unit 344 --year 2019 --quarter 2 --format docx --output r.docx
 
-The report is built as the request form builds it (an unsaved Report filled in from the unit's
-letterhead) and made by the same `report_render_pdf` the worker calls (or `report_render_docx`,
-which the report's page offers).
+Without --number the file is the draft (DỰ THẢO, no number), as the report's page shows it; with
+--number it is laid out as issued, headed and signed from the unit's letterhead (an unsaved
+Report: nothing is stored). Made by the same `report_render_pdf` the worker calls (or
+`report_render_docx`, which the report's page offers).
 """
 
 import datetime
@@ -17,8 +18,8 @@ from django.utils import timezone
 
 from communes.models import AdministrativeUnit
 from reports.docx import report_render_docx
-from reports.models import PeriodKind, Report
-from reports.pdf import letterhead_for, report_number_placeholder, report_render_pdf
+from reports.models import PeriodKind, Report, ReportStage
+from reports.pdf import letterhead_for, report_render_pdf
 from reports.periods import period_bounds
 
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             "--to", dest="end", metavar="DD/MM/YYYY", help="Last day of a date range."
         )
         parser.add_argument(
-            "--number", help="The report's number; by default a blank to fill in (…-BC/BDVHU)."
+            "--number", help="The report's number; without it, the draft (marked DỰ THẢO)."
         )
         parser.add_argument(
             "--date",
@@ -77,9 +78,11 @@ class Command(BaseCommand):
             quarter=quarter,
             start=start,
             end=end,
-            number=options["number"] or report_number_placeholder(letterhead),
+            stage=ReportStage.ISSUED if options["number"] else ReportStage.DRAFT,
+            number=options["number"] or "",
             place=letterhead.place,
             report_date=report_date,
+            signing=letterhead.signing,
             signer_authority=letterhead.signer_authority,
             signer_title=letterhead.signer_title,
             signer_name=letterhead.signer_name,
@@ -93,7 +96,7 @@ class Command(BaseCommand):
             raise CommandError(f"Could not write {output}: {error.strerror}.") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"{report.number}: {unit} from {start:%d/%m/%Y} to {end:%d/%m/%Y} "
+                f"{report.label}: {unit} from {start:%d/%m/%Y} to {end:%d/%m/%Y} "
                 f"written to {output} ({len(content) // 1024} KB)."
             )
         )
