@@ -19,6 +19,11 @@ class ReportRequestForm(forms.ModelForm):
         label=_("Quarter"), coerce=int, required=False, empty_value=None,
         choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )  # fmt: skip
+    # Not stored: a month's report is its first and last day (reports.periods).
+    month = forms.TypedChoiceField(
+        label=_("Month"), coerce=int, required=False, empty_value=None,
+        choices=[("", "—"), *((n, str(n)) for n in range(1, 13))],
+    )  # fmt: skip
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     start = PlausibleDateField(
         label=_("From"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
@@ -68,6 +73,7 @@ class ReportRequestForm(forms.ModelForm):
             "period_kind": PeriodKind.QUARTER,
             "year": today.year,
             "quarter": (today.month - 1) // 3 + 1,
+            "month": today.month,
             "number": report_number_placeholder(letterhead),
             "place": letterhead.place,
             "report_date": today,
@@ -92,16 +98,20 @@ class ReportRequestForm(forms.ModelForm):
                 self.add_error("year", _("Give the year of the report."))
             if kind == PeriodKind.QUARTER and not data.get("quarter"):
                 self.add_error("quarter", _("Choose the quarter."))
+            if kind == PeriodKind.MONTH and not data.get("month") and "month" not in self.errors:
+                self.add_error("month", _("Choose the month."))
         if self.errors:
             return data
         if kind != PeriodKind.QUARTER:
             data["quarter"] = None
+        if kind != PeriodKind.MONTH:
+            data["month"] = None
         if kind == PeriodKind.CUSTOM:
             data["year"] = None
         try:
             data["start"], data["end"] = period_bounds(
                 kind, year=data.get("year"), quarter=data.get("quarter"),
-                start=data.get("start"), end=data.get("end"),
+                month=data.get("month"), start=data.get("start"), end=data.get("end"),
             )  # fmt: skip
         except ValidationError as error:
             self.add_error("end" if kind == PeriodKind.CUSTOM else "year", error)
