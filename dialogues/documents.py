@@ -82,14 +82,17 @@ def term_end(day: datetime.date) -> datetime.date | None:
 
 
 def numbers_in_term(
-    *, issuer: str, day: datetime.date, unit=None, exclude_document=None, plans=True
+    *, issuer: str | None, day: datetime.date, unit=None, exclude_document=None, plans=True
 ):
     """{type code: numbers} already used by `issuer` (of `unit`, when given: every commune's
-    Đảng ủy signs …/ĐU) on documents (and plans) issued in the term of `day`."""
+    Đảng ủy signs …/ĐU) on documents (and plans) issued in the term of `day`; with no issuer,
+    {(type code, issuer): numbers} for every issuer."""
     from .models import Document, Plan
 
     found = {}
-    window = {"number__endswith": f"/{issuer}", "issued_on__gte": term_start(day)}
+    window = {"issued_on__gte": term_start(day)}
+    if issuer is not None:
+        window["number__endswith"] = f"/{issuer}"
     if (until := term_end(day)) is not None:
         window["issued_on__lt"] = until
     if unit is not None:
@@ -101,7 +104,11 @@ def numbers_in_term(
         *(Plan.objects.filter(**window).values_list("number", flat=True) if plans else []),
         *documents.values_list("number", flat=True),
     ]:
-        if (match := NUMBER_PATTERN.match(value)) and match["issuer"] == issuer:
+        if not (match := NUMBER_PATTERN.match(value)):
+            continue
+        if issuer is None:
+            found.setdefault((match["type"], match["issuer"]), set()).add(int(match["number"]))
+        elif match["issuer"] == issuer:
             found.setdefault(match["type"], set()).add(int(match["number"]))
     return found
 
@@ -116,10 +123,14 @@ def next_free_number(*, type_code: str, issuer: str, day: datetime.date, unit=No
     return _next(type_code, issuer, used.get(type_code, ()))
 
 
-def next_free_numbers(*, issuer: str, day: datetime.date, unit=None) -> list[str]:
-    """The next free number of every type the issuer has used in the term, by type code."""
-    used = numbers_in_term(issuer=issuer, day=day, unit=unit)
-    return [_next(code, issuer, used[code]) for code in sorted(used)]
+def next_free_numbers(*, day: datetime.date, unit) -> list[str]:
+    """The next free number of every type and issuer the unit has used in the term (its Party
+    committee …/TU and its boards …/BTGDVTU alike), by issuer and type."""
+    used = numbers_in_term(issuer=None, day=day, unit=unit)
+    return [
+        _next(code, issuer, used[code, issuer])
+        for code, issuer in sorted(used, key=lambda key: (key[1], key[0]))
+    ]
 
 
 def number_taken_error(parsed: DocumentNumber, *, day, unit, exclude_document=None):

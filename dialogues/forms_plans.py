@@ -253,7 +253,7 @@ class DocumentForm(DocumentNumberMixin, forms.ModelForm):
             # The next free numbers of the term, as the plan form suggests one (the type is
             # the number's: one per type the unit's committee has used this term).
             issuer = user.unit.party_symbol
-            suggested = next_free_numbers(issuer=issuer, day=timezone.localdate(), unit=user.unit)
+            suggested = next_free_numbers(day=timezone.localdate(), unit=user.unit)
             self.fields["number"].help_text = _(
                 "Numbers run from 01 per issuing body and type over the Party committee's term. "
                 "The next free ones of %(unit)s: %(numbers)s; a type first used in this term "

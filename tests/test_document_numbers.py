@@ -196,7 +196,8 @@ def test_the_document_form_suggests_the_next_free_numbers_of_the_term(board_staf
     _document("12-HD/HU", datetime.date(2025, 9, 1), district())
     _document("40-CV/ĐU", datetime.date(2025, 9, 1), unit("Bách Thuận"))  # another body
     make_plan(number="05-KH/HU", start="01/09/2025", end="31/12/2025")
-    assert "08-CV/HU, 13-HD/HU, 06-KH/HU;" in number_help(board_staff)
+    _document("03-HD/BDVHU", datetime.date(2025, 9, 5), district())  # the district's board
+    assert "04-HD/BDVHU, 08-CV/HU, 13-HD/HU, 06-KH/HU;" in number_help(board_staff)
     assert "41-CV" not in number_help(board_staff)
 
 
