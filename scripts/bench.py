@@ -908,7 +908,7 @@ def measure(args, env, folder) -> Results:
             count = opinions_in_quarter(code, *quarter)
             renderings.append(Rendering(label, code, count, seconds, mb))
     connections.close_all()  # the harness holds no connection while the server is measured
-    settle(os.cpu_count() or 1)
+    settle(os.cpu_count() or 1, most=args.settle)
     facts = machine(args.workers)
     skipped = sorted({name for page in PAGES for name in page.users} - set(users))
     if skipped:
@@ -1150,6 +1150,12 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--write-docs", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--skip-reports", action="store_true")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=180,
+        help="seconds to wait at most for the load average to fall below half the cores",
+    )
     args = parser.parse_args(argv)
     args.database_url = (
         args.database_url or f"postgres://postgres@127.0.0.1:5432/tiepxuc_bench_{args.scale}"
