@@ -221,11 +221,8 @@ def load_today(stdout=None):
         starts_at=_at(clamp(today - datetime.timedelta(days=60)), 8), hours=3,
         attending=[xa_vu_thu],
     )  # fmt: skip
-    # The periodic dialogue the province's plan asks of every commune (its target of one):
-    # held under 25-KH/TU, so the province's coverage counts it; the cluster's dialogue above
-    # is the commune's own plan's.
     _session(
-        plan=province_plan, host=xa_vu_thu, rng=rng, status=SessionStatus.HELD,
+        plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.HELD,
         topic=f"{TOPICS[1]} năm {today.year}",
         starts_at=_at(clamp(today - datetime.timedelta(days=25)), 8), hours=3,
         attending=[xa_vu_thu],
