@@ -76,29 +76,82 @@ def term_start(day: datetime.date) -> datetime.date:
     return max((start for start in TERM_STARTS if start <= day), default=TERM_STARTS[0])
 
 
-def next_free_number(*, type_code: str, issuer: str, day: datetime.date) -> str:
-    """The next number of this type and issuer in the term of `day`: "15-KH/ĐU" after 14.
+def term_end(day: datetime.date) -> datetime.date | None:
+    """The first day of the next term (None: the term of `day` is the latest known)."""
+    return min((start for start in TERM_STARTS if start > day), default=None)
 
-    Plans, documents and issued reports (…-BC/…) all count.
-    """
+
+def numbers_in_term(
+    *, issuer: str | None, day: datetime.date, unit=None, exclude_document=None, plans=True
+):
+    """{type code: numbers} already used by `issuer` (of `unit`, when given: every commune's
+    Đảng ủy signs …/ĐU) on documents (and plans) issued in the term of `day`; with no issuer,
+    {(type code, issuer): numbers} for every issuer. Plans, documents and issued reports."""
     from django.apps import apps
 
     from .models import Document, Plan
 
+    found = {}
+    window = {"issued_on__gte": term_start(day)}
+    if issuer is not None:
+        window["number__endswith"] = f"/{issuer}"
+    if (until := term_end(day)) is not None:
+        window["issued_on__lt"] = until
+    if unit is not None:
+        window["unit"] = unit
+    documents = Document.objects.filter(**window)
+    if exclude_document is not None and exclude_document.pk:
+        documents = documents.exclude(pk=exclude_document.pk)
+    # Issued reports (…-BC/…) count too; a draft has no number yet.
     Report = apps.get_model("reports", "Report")
+    reports = Report.objects.filter(
+        **{key.replace("issued_on", "report_date"): value for key, value in window.items()}
+    ).exclude(number="")
+    for value in [
+        *(Plan.objects.filter(**window).values_list("number", flat=True) if plans else []),
+        *documents.values_list("number", flat=True),
+        *reports.values_list("number", flat=True),
+    ]:
+        if not (match := NUMBER_PATTERN.match(value)):
+            continue
+        if issuer is None:
+            found.setdefault((match["type"], match["issuer"]), set()).add(int(match["number"]))
+        elif match["issuer"] == issuer:
+            found.setdefault(match["type"], set()).add(int(match["number"]))
+    return found
 
-    suffix = f"-{type_code}/{issuer}"
-    since = term_start(day)
-    used = [
-        *Plan.objects.filter(number__endswith=suffix, issued_on__gte=since).values_list(
-            "number", flat=True
-        ),
-        *Document.objects.filter(number__endswith=suffix, issued_on__gte=since).values_list(
-            "number", flat=True
-        ),
-        *Report.objects.filter(number__endswith=suffix, report_date__gte=since).values_list(
-            "number", flat=True
-        ),
+
+def _next(type_code: str, issuer: str, used) -> str:
+    return f"{max(used, default=0) + 1:02d}-{type_code}/{issuer}"
+
+
+def next_free_number(*, type_code: str, issuer: str, day: datetime.date, unit=None) -> str:
+    """The next number of this type and issuer in the term of `day`: "15-KH/ĐU" after 14."""
+    used = numbers_in_term(issuer=issuer, day=day, unit=unit)
+    return _next(type_code, issuer, used.get(type_code, ()))
+
+
+def next_free_numbers(*, day: datetime.date, unit) -> list[str]:
+    """The next free number of every type and issuer the unit has used in the term (its Party
+    committee …/TU and its boards …/BTGDVTU alike), by issuer and type."""
+    used = numbers_in_term(issuer=None, day=day, unit=unit)
+    return [
+        _next(code, issuer, used[code, issuer])
+        for code, issuer in sorted(used, key=lambda key: (key[1], key[0]))
     ]
-    numbers = [int(match["number"]) for n in used if (match := NUMBER_PATTERN.match(n))]
-    return f"{max(numbers, default=0) + 1:02d}{suffix}"
+
+
+def number_taken_error(parsed: DocumentNumber, *, day, unit, exclude_document=None):
+    """Why this number cannot be given to another document in its term (naming the next free
+    one), or None. Plans are left out: a plan is often recorded as the document another plan
+    carries out, under its own number."""
+    used = numbers_in_term(
+        issuer=parsed.issuer, day=day, unit=unit, exclude_document=exclude_document, plans=False
+    ).get(parsed.type_code, set())
+    if int(parsed.number) not in used:
+        return None
+    used |= numbers_in_term(issuer=parsed.issuer, day=day, unit=unit).get(parsed.type_code, set())
+    return _(
+        "%(number)s is already used in this term of the Party committee (numbers run from 01 "
+        "per issuing body and type for the whole term); the next free one is %(next)s."
+    ) % {"number": str(parsed), "next": _next(parsed.type_code, parsed.issuer, used)}

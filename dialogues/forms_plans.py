@@ -17,7 +17,12 @@ from config.parsing import IdsChoiceField
 from config.uploads import validate_scan
 from feedback.text import fold
 
-from .documents import next_free_number, parse_document_number
+from .documents import (
+    next_free_number,
+    next_free_numbers,
+    number_taken_error,
+    parse_document_number,
+)
 from .models import Document, DocumentType, Plan, PlanTarget
 
 
@@ -104,7 +109,10 @@ class PlanForm(DocumentNumberMixin, forms.ModelForm):
             self.fields["unit"].initial = user.unit_id
             if user.unit_id:
                 suggested = next_free_number(
-                    type_code="KH", issuer=user.unit.party_symbol, day=timezone.localdate()
+                    type_code="KH",
+                    issuer=user.unit.party_symbol,
+                    day=timezone.localdate(),
+                    unit=user.unit,
                 )
                 self.fields["number"].initial = suggested
                 self.fields["number"].help_text = _(
@@ -240,12 +248,38 @@ class DocumentForm(DocumentNumberMixin, forms.ModelForm):
         units = AdministrativeUnit.objects.visible_to(user)
         keep = Q(pk=self.instance.unit_id) if self.instance.unit_id else Q(pk__in=[])
         _unit_field(self, "unit", units.filter(Q(is_active=True) | keep), top=user.unit)
+        if not self.instance.pk and user.unit_id:
+            self.fields["unit"].initial = user.unit_id
+            # The next free numbers of the term, as the plan form suggests one (the type is
+            # the number's: one per type the unit's committee has used this term).
+            issuer = user.unit.party_symbol
+            suggested = next_free_numbers(day=timezone.localdate(), unit=user.unit)
+            self.fields["number"].help_text = _(
+                "Numbers run from 01 per issuing body and type over the Party committee's term. "
+                "The next free ones of %(unit)s: %(numbers)s; a type first used in this term "
+                "starts at 01 (01-CV/%(issuer)s)."
+            ) % {
+                "unit": user.unit.full_name,
+                "numbers": ", ".join(suggested) or "–",
+                "issuer": issuer,
+            }
 
     def clean_number(self):
         value = super().clean_number()
         # The type is the number's own code: there is no second field to get wrong.
         self.instance.doc_type = DocumentType.objects.get(code=self.parsed_number.type_code)
         return value
+
+    def clean(self):
+        data = super().clean()
+        day, unit = data.get("issued_on"), data.get("unit")
+        if self.parsed_number and day and unit and "number" not in self.errors:
+            error = number_taken_error(
+                self.parsed_number, day=day, unit=unit, exclude_document=self.instance
+            )
+            if error:
+                self.add_error("number", error)
+        return data
 
 
 class TargetFieldsMixin:

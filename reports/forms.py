@@ -21,6 +21,11 @@ class ReportRequestForm(forms.ModelForm):
         label=_("Quarter"), coerce=int, required=False, empty_value=None,
         choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )  # fmt: skip
+    # Not stored: a month's report is its first and last day (reports.periods).
+    month = forms.TypedChoiceField(
+        label=_("Month"), coerce=int, required=False, empty_value=None,
+        choices=[("", "—"), *((n, str(n)) for n in range(1, 13))],
+    )  # fmt: skip
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     start = PlausibleDateField(
         label=_("From"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
@@ -50,6 +55,7 @@ class ReportRequestForm(forms.ModelForm):
             "period_kind": PeriodKind.QUARTER,
             "year": today.year,
             "quarter": (today.month - 1) // 3 + 1,
+            "month": today.month,
         }
 
     def clean(self):
@@ -67,16 +73,20 @@ class ReportRequestForm(forms.ModelForm):
                 self.add_error("year", _("Give the year of the report."))
             if kind == PeriodKind.QUARTER and not data.get("quarter"):
                 self.add_error("quarter", _("Choose the quarter."))
+            if kind == PeriodKind.MONTH and not data.get("month") and "month" not in self.errors:
+                self.add_error("month", _("Choose the month."))
         if self.errors:
             return data
         if kind != PeriodKind.QUARTER:
             data["quarter"] = None
+        if kind != PeriodKind.MONTH:
+            data["month"] = None
         if kind == PeriodKind.CUSTOM:
             data["year"] = None
         try:
             data["start"], data["end"] = period_bounds(
                 kind, year=data.get("year"), quarter=data.get("quarter"),
-                start=data.get("start"), end=data.get("end"),
+                month=data.get("month"), start=data.get("start"), end=data.get("end"),
             )  # fmt: skip
         except ValidationError as error:
             self.add_error("end" if kind == PeriodKind.CUSTOM else "year", error)
@@ -168,7 +178,9 @@ class ReportIssueForm(SeenForm):
             self.fields[name].required = True
         self.fields["recipients"].required = True
         suffix = report_number_suffix(letterhead)
-        suggested = next_free_number(type_code="BC", issuer=suffix.split("/", 1)[1], day=today)
+        suggested = next_free_number(
+            type_code="BC", issuer=suffix.split("/", 1)[1], day=today, unit=letterhead.unit
+        )
         self.fields["number"].help_text = _(
             "Numbers run from 01 per issuing body and type over the Party committee's term; "
             "the next free one is %(number)s."

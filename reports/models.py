@@ -83,6 +83,7 @@ class Letterhead(models.Model):
 
 
 class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
     SIX_MONTHS = "six_months", _("First 6 months")
     NINE_MONTHS = "nine_months", _("First 9 months")

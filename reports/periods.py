@@ -1,10 +1,13 @@
-"""The periods the Party asks reports for: a quarter, the first 6 or 9 months, a year, or a range.
+"""The periods the Party asks reports for: a month, a quarter, the first 6 or 9 months, a year
+(Kết luận 215-KL/TW: monthly, Q1, 6 months, 9 months and the year), or a range.
 
 The 6-month, 9-month and yearly reports are cumulative from 1 January, so each is compared with
-the same period a year earlier; a quarter with the quarter before it; a range with the range of
-the same length just before it.
+the same period a year earlier; so is a month (the same month a year earlier: a month differs
+from the one before it by the season, Tết, the harvest); a quarter with the quarter before it;
+a range with the range of the same length just before it.
 """
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -28,11 +31,18 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.dat
     return period.start, period.end
 
 
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, month, 1), datetime.date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
 def period_bounds(
     kind: str,
     *,
     year: int | None = None,
     quarter: int | None = None,
+    month: int | None = None,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> tuple[datetime.date, datetime.date]:
@@ -43,7 +53,7 @@ def period_bounds(
         if end < start:
             raise ValidationError(_("The last day of the period cannot be before the first."))
         return start, end
-    if kind not in CUMULATIVE_END and kind != PeriodKind.QUARTER:
+    if kind not in CUMULATIVE_END and kind not in (PeriodKind.QUARTER, PeriodKind.MONTH):
         raise ValidationError(_("Unknown kind of period: %(kind)s.") % {"kind": kind})
     if year is None or not 1900 <= year <= 9999:
         raise ValidationError(_("Give the year of the report."))
@@ -51,12 +61,19 @@ def period_bounds(
         if quarter not in ROMAN_QUARTERS:
             raise ValidationError(_("The quarter must be 1, 2, 3 or 4."))
         return quarter_bounds(year, quarter)
+    if kind == PeriodKind.MONTH:
+        if month not in range(1, 13):
+            raise ValidationError(_("The month must be a number from 1 to 12."))
+        return month_bounds(year, month)
     month, day = CUMULATIVE_END[kind]
     return datetime.date(year, 1, 1), datetime.date(year, month, day)
 
 
 def period_kind_of(start: datetime.date, end: datetime.date) -> str:
-    """The kind of period two dates make up: a quarter, a cumulative period, or a custom range."""
+    """The kind of period two dates make up: a month, a quarter, a cumulative period, or a
+    custom range."""
+    if start.day == 1 and (start, end) == month_bounds(start.year, start.month):
+        return PeriodKind.MONTH
     if start.day == 1 and start.month in (1, 4, 7, 10):
         quarter = (start.month - 1) // 3 + 1
         if (start, end) == quarter_bounds(start.year, quarter):
@@ -84,6 +101,8 @@ def previous_period(
         if quarter == 1:
             return quarter_bounds(start.year - 1, 4)
         return quarter_bounds(start.year, quarter - 1)
+    if kind == PeriodKind.MONTH:
+        return month_bounds(start.year - 1, start.month)
     if kind in CUMULATIVE_END:
         return _a_year_earlier(start), _a_year_earlier(end)
     length = end - start
@@ -98,9 +117,12 @@ def period_label(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> str:
-    """The period as a report's subject names it: "quý II năm 2019", "6 tháng đầu năm 2019"."""
+    """The period as a report's subject names it: "tháng 10 năm 2026", "quý II năm 2019",
+    "6 tháng đầu năm 2019"."""
     if year is None and start is not None:
         year = start.year
+    if kind == PeriodKind.MONTH:
+        return _("month %(month)d of %(year)s") % {"month": start.month, "year": year}
     if kind == PeriodKind.QUARTER:
         if quarter is None and start is not None:
             quarter = (start.month - 1) // 3 + 1

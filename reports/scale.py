@@ -9,8 +9,14 @@ On top of the demo (Thái Bình → Vũ Thư), five years of commune sessions an
 
 Every commune holds four sessions a year, each with 40 opinions, in the five years before the
 current one, under a yearly plan of its district (Thái Bình) or province with a target per
-commune. Opinions go through the states the workflow can reach, each with its timeline, most of
-them closed, a few still awaiting an agency (overdue by now). Rows are written with COPY, in one
+commune. At province and national scale Thái Bình's generated districts live through the 2025
+reorganisation as Vũ Thư does in the demo: their communes are merged, three into one, into new
+communes of Hưng Yên by `reorganisation_apply` (the service of `apply_reorganisation`, same
+decision and day), so scopes inherit their paths; from 1 July 2025 the sessions are the new
+communes', under a plan of Hưng Yên for the second half of the year.
+
+Opinions go through the states the workflow can reach, each with its timeline, most of them
+closed, a few still awaiting an agency (overdue by now). Rows are written with COPY, in one
 transaction, with ids reserved up front; the commune names are invented.
 """
 
@@ -25,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from communes.demo import DEMO_PASSWORD, invented_name
+from communes.demo import DEMO_PASSWORD, REFORM_DAY, REFORM_DECISION, invented_name
 from communes.models import (
     AdministrativeUnit,
     Agency,
@@ -37,6 +43,7 @@ from communes.models import (
     UnitKind,
     UnitLevel,
 )
+from communes.services import reorganisation_apply
 from dialogues.demo import INVITED, TOPICS
 from dialogues.models import Plan, PlanTarget, Session, SessionKind, SessionStatus
 from feedback.deadlines import add_working_days, working_calendar
@@ -185,6 +192,18 @@ AGENCY_NAMES = [
     ("Giáo dục và Đào tạo", "GD&ĐT"),
     ("Công an", "CA"),
 ]
+# The district offices' work after 1 July 2025, by short name: the province's departments of
+# today that took it over (as communes/data/agencies_2025_vu_thu.csv maps Vũ Thư's).
+AGENCIES_AFTER_2025 = {
+    "TN&MT": "NN&MT",
+    "NN&PTNT": "NN&MT",
+    "KT&HT": "XD",
+    "LĐ-TB&XH": "NV",
+    "Y tế": "YT",
+    "GD&ĐT": "GD&ĐT",
+    "CA": "CA",
+}
+MERGED = 3  # old communes per new commune in the generated reorganisation
 # Older years are mostly closed; the last year still has some awaiting an agency.
 OLD_STATES = {
     "answered": 48,
@@ -289,6 +308,7 @@ class Generator:
         self.today = timezone.localdate()
         self.years = list(range(self.today.year - YEARS, self.today.year))
         self.started = time.monotonic()
+        self.old_districts = []  # Thái Bình's generated districts: (district, its communes)
 
     def say(self, text: str):
         self.stdout.write(f"[{time.monotonic() - self.started:6.1f} s] {text}")
@@ -379,6 +399,7 @@ class Generator:
                 communes = self._add_communes(unit, count, ward_share=0.2)
                 new_units += communes
                 planning.append((unit, communes))
+                self.old_districts.append((unit, communes))
         if self.scale.communes > self.scale.province_communes:
             remaining = self.scale.communes - self.scale.province_communes
             provinces = self._add_roots(
@@ -455,39 +476,156 @@ class Generator:
 
     # --- plans and sessions -----------------------------------------------------------------
 
-    def build_plans(self, planning):
-        """A plan a year per planning unit, with a target of four sessions per commune."""
-        plans = {}
-        for number, (unit, _) in enumerate(planning, start=100):
-            suffix = "TU" if unit.level == UnitLevel.PROVINCE else "HU"
-            for year in self.years:
-                plans[unit.pk, year] = Plan(
-                    number=f"{number}-KH/{suffix}",
-                    title=f"Tổ chức tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, "
-                    f"chính quyền với Nhân dân năm {year}",
-                    issuing_body=f"Ban Thường vụ {unit.party_committee} {unit.name}",
-                    issued_on=datetime.date(year - 1, 12, 15),
-                    period_start=datetime.date(year, 1, 1),
-                    period_end=datetime.date(year, 12, 31),
-                    unit=unit,
-                )
-        Plan.objects.bulk_create(plans.values(), batch_size=2000)
-        targets = [
-            PlanTarget(
-                plan=plans[unit.pk, year],
-                unit=commune,
-                level=UnitLevel.COMMUNE,
-                sessions_required=SESSIONS_PER_YEAR,
-                period_start=datetime.date(year, 1, 1),
-                period_end=datetime.date(year, 12, 31),
+    # --- the 2025 reorganisation -----------------------------------------------------------
+
+    def build_reorganisation(self):
+        """Thái Bình's generated districts end on 1/7/2025 as Vũ Thư did in the demo: each goes
+        in part to Hưng Yên, its communes three by three into new communes of Hưng Yên (named
+        after the first of them), through the service `apply_reorganisation` uses."""
+        if not self.old_districts:
+            return
+        province = AdministrativeUnit.objects.get(code=PROVINCE_CODE).heir()
+        header = "successor_code,successor,kind,parent_code,predecessor_code,predecessor,share"
+        lines = [header]
+        for district, communes in self.old_districts:
+            lines.append(
+                f"{province.code},{province.name},{province.kind},,"
+                f"{district.code},{district.name},part"
             )
-            for unit, communes in planning
-            for commune in communes
-            for year in self.years
-        ]
+            for number, first in enumerate(range(0, len(communes), MERGED), start=1):
+                group = communes[first : first + MERGED]
+                code = f"{province.code}{district.code[-2:]}{number:02d}"
+                wards = any(unit.kind == UnitKind.WARD for unit in group)
+                kind = UnitKind.WARD if wards else UnitKind.COMMUNE
+                lines += [
+                    f"{code},{group[0].name},{kind},{province.code},{unit.code},{unit.name},whole"
+                    for unit in group
+                ]
+        result = reorganisation_apply(
+            mapping="\n".join(lines), decision=REFORM_DECISION, effective_on=REFORM_DAY
+        )
+        successors = list(
+            AdministrativeUnit.objects.filter(
+                predecessions__predecessor__in=[c for _, group in self.old_districts for c in group]
+            ).distinct()
+        )
+        heads = list(Position.objects.filter(is_head=True).order_by("order"))
+        people = Person.objects.bulk_create(
+            [Person(full_name=invented_name(self.rng)) for _ in successors for _ in heads]
+        )
+        pairs = [(unit, position) for unit in successors for position in heads]
+        OfficeHolder.objects.bulk_create(
+            [
+                OfficeHolder(person=person, position=position, unit=unit, start_date=REFORM_DAY)
+                for person, (unit, position) in zip(people, pairs, strict=True)
+            ]
+        )
+        self.say(
+            f"Reorganisation {REFORM_DECISION}: {len(successors)} new communes of "
+            f"{province.full_name}, {len(result.changes)} changes"
+        )
+
+    def _reformed(self, planning):
+        """{old commune's pk: (the day it ended, its heir)} for the communes of the scale a
+        reorganisation ended (the demo's Vũ Thư and the generated ones)."""
+        pks = [commune.pk for _, communes in planning for commune in communes]
+        return {
+            unit.pk: (unit.ended_on, unit.heir())
+            for unit in AdministrativeUnit.objects.filter(pk__in=pks, ended_on__isnull=False)
+        }
+
+    # --- plans and sessions -----------------------------------------------------------------
+
+    def _plan(self, unit, number, year, start, end, *, part=""):
+        suffix = "TU" if unit.level == UnitLevel.PROVINCE else "HU"
+        return Plan(
+            number=f"{number}-KH/{suffix}",
+            title=f"Tổ chức tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, "
+            f"chính quyền với Nhân dân{part} năm {year}",
+            issuing_body=f"Ban Thường vụ {unit.party_committee} {unit.name}",
+            issued_on=start - datetime.timedelta(days=17),
+            period_start=start,
+            period_end=end,
+            unit=unit,
+        )
+
+    def build_plans(self, planning):
+        """A plan a year per planning unit, with a target of four sessions per commune.
+
+        A commune a reorganisation ended has a target until the day before, one session per
+        quarter begun; its heir's target for the rest of that year is in a plan of the province
+        of today, which `self.heir_plan` holds (None when no commune of the scale ended)."""
+        reformed = self._reformed(planning)
+        plans = {}
+        for number, (unit, communes) in enumerate(planning, start=100):
+            for year in self.years:
+                start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+                ended = [reformed[c.pk][0] for c in communes if c.pk in reformed]
+                if any(day.year == year for day in ended):
+                    end = min(day for day in ended if day.year == year) - datetime.timedelta(1)
+                plans[unit.pk, year] = self._plan(unit, number, year, start, end)
+        heirs = sorted({heir for _, heir in reformed.values()}, key=lambda unit: unit.path)
+        self.heir_plan = None
+        if heirs and REFORM_DAY.year in self.years:
+            province = AdministrativeUnit.objects.get(code=PROVINCE_CODE).heir()
+            self.heir_plan = self._plan(
+                province,
+                100 + len(planning),
+                REFORM_DAY.year,
+                REFORM_DAY,
+                datetime.date(REFORM_DAY.year, 12, 31),
+                part=" 6 tháng cuối",
+            )
+        Plan.objects.bulk_create([*plans.values(), *filter(None, [self.heir_plan])])
+        targets = []
+        for unit, communes in planning:
+            for commune in communes:
+                for year in self.years:
+                    plan = plans[unit.pk, year]
+                    ended = reformed.get(commune.pk, (None,))[0]
+                    if ended and ended.year < year:
+                        continue
+                    end = plan.period_end
+                    required = SESSIONS_PER_YEAR
+                    if ended and ended.year == year:
+                        end = ended - datetime.timedelta(days=1)
+                        required = self._quarters_before(year, ended)
+                    targets.append(
+                        PlanTarget(
+                            plan=plan,
+                            unit=commune,
+                            level=UnitLevel.COMMUNE,
+                            sessions_required=required,
+                            period_start=plan.period_start,
+                            period_end=end,
+                        )
+                    )
+        if self.heir_plan:
+            targets += [
+                PlanTarget(
+                    plan=self.heir_plan,
+                    unit=heir,
+                    level=UnitLevel.COMMUNE,
+                    sessions_required=SESSIONS_PER_YEAR
+                    - self._quarters_before(REFORM_DAY.year, REFORM_DAY),
+                    period_start=self.heir_plan.period_start,
+                    period_end=self.heir_plan.period_end,
+                )
+                for heir in heirs
+            ]
         PlanTarget.objects.bulk_create(targets, batch_size=5000)
-        self.say(f"Plans {len(plans)}, targets {len(targets)}")
+        self.say(f"Plans {len(plans) + bool(self.heir_plan)}, targets {len(targets)}")
         return plans
+
+    @staticmethod
+    def _quarter_day(year: int, quarter: int) -> datetime.date:
+        """The first day of the month a quarter's session is held in (its middle month)."""
+        return datetime.date(year, 3 * quarter - 1, 1)
+
+    def _quarters_before(self, year: int, day: datetime.date) -> int:
+        return sum(
+            self._quarter_day(year, quarter) < day for quarter in range(1, SESSIONS_PER_YEAR + 1)
+        )
 
     def _session_day(self, year: int, quarter: int) -> datetime.date:
         # A weekday in the quarter's middle month, before the 26th.
@@ -497,55 +635,67 @@ class Generator:
         return day
 
     def build_sessions(self, plans, planning) -> list[tuple]:
-        """COPY the sessions with their residents' unit and chairs; (id, commune, day, hour)."""
+        """COPY the sessions with their residents' unit and chairs; (id, commune, day, hour).
+
+        A commune a reorganisation ended holds its sessions until then; its heir holds one a
+        quarter after, under the province's plan."""
         heads = {}
         for holder in OfficeHolder.objects.filter(position__is_head=True).order_by("pk"):
             heads.setdefault(holder.unit_id, []).append(holder.pk)
+        reformed = self._reformed(planning)
         next_id = _next_id(Session)
         now = timezone.now()
         sessions = []
         rows = []
+
+        def add(plan, commune, year, quarter):
+            nonlocal next_id
+            day = self._session_day(year, quarter)
+            hour = self.rng.choice([8, 14])
+            starts = _aware(day, hour)
+            topic = f"{TOPICS[(quarter + year) % len(TOPICS)]} năm {year}"
+            rows.append(
+                {
+                    "id": next_id,
+                    "plan_id": plan.pk,
+                    "level": UnitLevel.COMMUNE,
+                    "host_unit_id": commune.pk,
+                    "kind": SessionKind.REGULAR,
+                    "topic": topic,
+                    "venue": f"Hội trường UBND {commune.in_sentence}",
+                    "starts_at": starts,
+                    "ends_at": starts + datetime.timedelta(hours=3),
+                    "invited_organisations": INVITED,
+                    "notice_date": day - datetime.timedelta(days=self.rng.choice([7, 10])),
+                    "status": SessionStatus.HELD,
+                    "cancel_reason": "",
+                    "attendance_residents": self.rng.randint(80, 260),
+                    "attendance_cadres": self.rng.randint(15, 45),
+                    "minutes_text": MINUTES.format(topic=topic.lower(), host=commune.full_name),
+                    "minutes_file": "",
+                    "logged_by_id": None,
+                    "logged_at": starts + datetime.timedelta(days=1),
+                    "created_by_id": None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            sessions.append((next_id, commune, day, hour))
+            next_id += 1
+
         for unit, communes in planning:
             for commune in communes:
-                venue = f"Hội trường UBND {commune.in_sentence}"
+                ended = reformed.get(commune.pk, (None,))[0]
                 for year in self.years:
-                    plan = plans[unit.pk, year]
                     for quarter in range(1, SESSIONS_PER_YEAR + 1):
-                        day = self._session_day(year, quarter)
-                        hour = self.rng.choice([8, 14])
-                        starts = _aware(day, hour)
-                        topic = f"{TOPICS[(quarter + year) % len(TOPICS)]} năm {year}"
-                        rows.append(
-                            {
-                                "id": next_id,
-                                "plan_id": plan.pk,
-                                "level": UnitLevel.COMMUNE,
-                                "host_unit_id": commune.pk,
-                                "kind": SessionKind.REGULAR,
-                                "topic": topic,
-                                "venue": venue,
-                                "starts_at": starts,
-                                "ends_at": starts + datetime.timedelta(hours=3),
-                                "invited_organisations": INVITED,
-                                "notice_date": day
-                                - datetime.timedelta(days=self.rng.choice([7, 10])),
-                                "status": SessionStatus.HELD,
-                                "cancel_reason": "",
-                                "attendance_residents": self.rng.randint(80, 260),
-                                "attendance_cadres": self.rng.randint(15, 45),
-                                "minutes_text": MINUTES.format(
-                                    topic=topic.lower(), host=commune.full_name
-                                ),
-                                "minutes_file": "",
-                                "logged_by_id": None,
-                                "logged_at": starts + datetime.timedelta(days=1),
-                                "created_by_id": None,
-                                "created_at": now,
-                                "updated_at": now,
-                            }
-                        )
-                        sessions.append((next_id, commune, day, hour))
-                        next_id += 1
+                        if ended is None or self._quarter_day(year, quarter) < ended:
+                            add(plans[unit.pk, year], commune, year, quarter)
+        if self.heir_plan:
+            year = REFORM_DAY.year
+            for heir in sorted({heir for _, heir in reformed.values()}, key=lambda u: u.path):
+                for quarter in range(1, SESSIONS_PER_YEAR + 1):
+                    if self._quarter_day(year, quarter) >= REFORM_DAY:
+                        add(self.heir_plan, heir, year, quarter)
         columns = [f.column for f in Session._meta.concrete_fields]
         _copy(Session, columns, (tuple(row[c] for c in columns) for row in rows))
         attending = Session.attending_units.through
@@ -709,7 +859,9 @@ class Generator:
                         }
                     else:
                         agency_short = agency_short or "KT&HT"
-                        agency = agencies[parent, agency_short]
+                        agency = agencies.get((parent, agency_short)) or agencies.get(
+                            (parent, AGENCIES_AFTER_2025[agency_short])
+                        )
                         row |= {
                             "status": step("forward", forwarded, "", agency, deadline),
                             "agency_id": agency,
@@ -794,6 +946,7 @@ class Generator:
         with transaction.atomic():
             new_units, planning = self.build_units()
             self.build_reference(new_units, planning)
+            self.build_reorganisation()
             self.build_users()
             plans = self.build_plans(planning)
             sessions = self.build_sessions(plans, planning)

@@ -164,3 +164,66 @@ def test_the_plan_form_suggests_the_next_free_number_of_the_term(board_staff):
     make_plan(number="20-KH/TU", start="01/09/2025", end="31/12/2025")  # another body
     page = board_staff.get("/plans/new/")
     assert 'value="08-KH/HU"' in page.text and "08-KH/HU" in page.text
+
+
+def number_help(client) -> str:
+    """The help text under the number of a new document."""
+    page = client.get("/documents/new/").text
+    found = re.search(r'id="id_number_helptext"[^>]*>(.*?)</', page, re.DOTALL)
+    return html.unescape(found[1]) if found else ""
+
+
+def _document(number, day, unit_):
+    return Document.objects.create(
+        number=number,
+        doc_type=document_type(number.split("-")[1].split("/")[0]),
+        issued_on=day,
+        issuer="Ban Thường vụ",
+        title="Văn bản thử",
+        unit=unit_,
+    )
+
+
+def test_the_document_form_suggests_the_next_free_numbers_of_the_term(board_staff):
+    import datetime
+
+    from .factories import make_plan, unit
+
+    # 2019's numbers belong to the 2015–2020 term; the term of today starts again at 01.
+    _document("830-CV/HU", datetime.date(2019, 4, 3), district())
+    assert "831" not in number_help(board_staff) and "–" in number_help(board_staff)
+    _document("07-CV/HU", datetime.date(2025, 8, 4), district())
+    _document("12-HD/HU", datetime.date(2025, 9, 1), district())
+    _document("40-CV/ĐU", datetime.date(2025, 9, 1), unit("Bách Thuận"))  # another body
+    make_plan(number="05-KH/HU", start="01/09/2025", end="31/12/2025")
+    _document("03-HD/BDVHU", datetime.date(2025, 9, 5), district())  # the district's board
+    assert "04-HD/BDVHU, 08-CV/HU, 13-HD/HU, 06-KH/HU;" in number_help(board_staff)
+    assert "41-CV" not in number_help(board_staff)
+
+
+def test_the_document_form_refuses_a_number_already_given_in_the_term_and_names_the_next(
+    board_staff,
+):
+    import datetime
+
+    _document("07-CV/HU", datetime.date(2025, 8, 4), district())
+    data = {
+        "number": "7-CV/HU",
+        "issued_on": "02/10/2025",
+        "issuer": "Ban Thường vụ Huyện ủy",
+        "title": "Công văn thử",
+        "unit": district().pk,
+    }
+    response = board_staff.post("/documents/new/", data)
+    assert response.status_code == 200
+    error = html.unescape(field_error(response, "id_number"))
+    assert "7-CV/HU" in error and "08-CV/HU" in error
+    assert 'value="7-CV/HU"' in response.text
+    # The same number in the term before is another document; so is the next free one.
+    for number, day in (("7-CV/HU", "02/10/2024"), ("08-CV/HU", "02/10/2025")):
+        response = board_staff.post("/documents/new/", {**data, "number": number, "issued_on": day})
+        assert response.status_code == 302, field_error(response, "id_number")
+    # Editing a document keeps its own number.
+    document = Document.objects.get(number="08-CV/HU")
+    response = board_staff.post(f"/documents/{document.pk}/edit/", {**data, "number": "08-CV/HU"})
+    assert response.status_code == 302

@@ -50,6 +50,24 @@ def test_command_takes_the_number_and_the_date(letterhead, tmp_path):
     assert "Vũ Thư, ngày 05 tháng 7 năm 2019" in text  # days 1–9 take a zero
 
 
+def test_command_writes_a_months_report_compared_with_the_same_month_a_year_earlier(
+    letterhead, tmp_path
+):
+    plan = make_plan(start="01/01/2018", end="31/12/2019")
+    for day in ("15/10/2019", "14/09/2019", "16/10/2018", "17/10/2018"):
+        session = make_session(
+            plan=plan, host=unit("Dũng Nghĩa"), day=day, status=SessionStatus.HELD
+        )
+        make_opinion(session=session, content=f"Ý kiến ngày {day}")
+    _, text, out = render(tmp_path, "--unit", "344", "--year", "2019", "--month", "10")
+    assert "tháng 10 năm 2019" in text
+    assert "15/10/2019" in text and "14/09/2019" not in text
+    # Compared with October 2018 (two sessions), not with September 2019 (one).
+    assert "tháng 10 năm 2018" in text and "tháng 9 năm 2019" not in text
+    assert "Vũ Thư, ngày 31 tháng 10 năm 2019" in text
+    assert "01/10/2019" in out and "31/10/2019" in out
+
+
 @pytest.mark.parametrize(
     "period",
     [["--nine-months"], ["--whole-year"], ["--from", "11/05/2019", "--to", "20/05/2019"]],
@@ -80,6 +98,9 @@ def test_command_reports_for_a_commune_under_its_party_committee(letterhead, tmp
          "2019-06-30"),
         (["--unit", "344", "--year", "2019"], "required"),
         (["--unit", "344", "--year", "2019", "--quarter", "5"], "5"),
+        (["--unit", "344", "--year", "2019", "--month", "13"], "13"),
+        (["--unit", "344", "--month", "10"], "--year"),
+        (["--unit", "344", "--year", "2019", "--month", "10", "--quarter", "4"], "not allowed"),
     ],
 )  # fmt: skip
 def test_command_refuses_what_it_cannot_make_with_a_clear_message(demo, tmp_path, args, message):

@@ -324,6 +324,10 @@ def test_report_figures_queries_do_not_depend_on_the_number_of_sessions(plan):
 @pytest.mark.parametrize(
     ("kind", "options", "bounds"),
     [
+        (PeriodKind.MONTH, {"year": 2026, "month": 10}, (D(2026, 10, 1), D(2026, 10, 31))),
+        (PeriodKind.MONTH, {"year": 2024, "month": 2}, (D(2024, 2, 1), D(2024, 2, 29))),
+        (PeriodKind.MONTH, {"year": 2026, "month": 2}, (D(2026, 2, 1), D(2026, 2, 28))),
+        (PeriodKind.MONTH, {"year": 2026, "month": 12}, (D(2026, 12, 1), D(2026, 12, 31))),
         (PeriodKind.QUARTER, {"year": 2019, "quarter": 1}, (D(2019, 1, 1), D(2019, 3, 31))),
         (PeriodKind.QUARTER, {"year": 2019, "quarter": 2}, (D(2019, 4, 1), D(2019, 6, 30))),
         (PeriodKind.QUARTER, {"year": 2019, "quarter": 3}, (D(2019, 7, 1), D(2019, 9, 30))),
@@ -346,6 +350,10 @@ def test_period_bounds_of_every_kind(kind, options, bounds):
         (PeriodKind.CUSTOM, {"start": D(2019, 6, 30), "end": D(2019, 4, 1)}),
         (PeriodKind.CUSTOM, {"start": D(2019, 6, 30)}),
         (PeriodKind.QUARTER, {"year": 2019, "quarter": 5}),
+        (PeriodKind.MONTH, {"year": 2019, "month": 13}),
+        (PeriodKind.MONTH, {"year": 2019, "month": 0}),
+        (PeriodKind.MONTH, {"year": 2019}),
+        (PeriodKind.MONTH, {"month": 10}),
         (PeriodKind.QUARTER, {"year": 2019}),
         (PeriodKind.YEAR, {}),
         ("fortnight", {"year": 2019}),
@@ -359,6 +367,9 @@ def test_period_that_makes_no_sense_is_refused(kind, options):
 @pytest.mark.parametrize(
     ("start", "end", "kind", "previous"),
     [
+        # A month: the same month a year earlier (29 February's month too).
+        (D(2026, 10, 1), D(2026, 10, 31), PeriodKind.MONTH, (D(2025, 10, 1), D(2025, 10, 31))),
+        (D(2025, 2, 1), D(2025, 2, 28), PeriodKind.MONTH, (D(2024, 2, 1), D(2024, 2, 29))),
         (D(2019, 4, 1), D(2019, 6, 30), PeriodKind.QUARTER, (D(2019, 1, 1), D(2019, 3, 31))),
         (D(2019, 1, 1), D(2019, 3, 31), PeriodKind.QUARTER, (D(2018, 10, 1), D(2018, 12, 31))),
         (D(2019, 1, 1), D(2019, 6, 30), PeriodKind.SIX_MONTHS, (D(2018, 1, 1), D(2018, 6, 30))),
@@ -377,6 +388,7 @@ def test_period_labels_name_every_kind():
         assert period_label(PeriodKind.SIX_MONTHS, 2019) == "the first 6 months of 2019"
         assert period_label(PeriodKind.NINE_MONTHS, 2019) == "the first 9 months of 2019"
         assert period_label(PeriodKind.YEAR, 2019) == "the year 2019"
+        assert period_label(PeriodKind.MONTH, start=D(2026, 10, 1)) == "month 10 of 2026"
         custom = period_label(PeriodKind.CUSTOM, start=D(2019, 4, 1), end=D(2019, 6, 30))
         assert custom == "from 01/04/2019 to 30/06/2019"
 
@@ -388,5 +400,7 @@ def test_period_labels_read_as_party_reports_write_them():
         assert period_label(PeriodKind.SIX_MONTHS, 2019) == "6 tháng đầu năm 2019"
         assert period_label(PeriodKind.NINE_MONTHS, 2019) == "9 tháng đầu năm 2019"
         assert period_label(PeriodKind.YEAR, 2019) == "năm 2019"
+        assert period_label(PeriodKind.MONTH, 2026, start=D(2026, 10, 1)) == "tháng 10 năm 2026"
+        assert period_label(PeriodKind.MONTH, start=D(2026, 1, 1)) == "tháng 1 năm 2026"
         custom = period_label(PeriodKind.CUSTOM, start=D(2019, 4, 1), end=D(2019, 6, 30))
         assert custom == "từ 01/04/2019 đến 30/06/2019"

@@ -98,6 +98,9 @@ def test_anyone_who_reads_reports_gets_a_draft_at_once(
     ("overrides", "field"),
     [
         ({"quarter": ""}, "quarter"),
+        ({"period_kind": "month"}, "month"),
+        ({"period_kind": "month", "month": "13"}, "month"),
+        ({"period_kind": "month", "month": "10", "year": ""}, "year"),
         ({"year": ""}, "year"),
         ({"period_kind": "custom", "start": "30/06/2019", "end": "01/04/2019"}, "end"),
         ({"period_kind": "custom", "start": "", "end": ""}, "start"),
@@ -114,6 +117,9 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(board_staff, data, ov
 @pytest.mark.parametrize(
     ("kind", "extra", "bounds"),
     [
+        ("month", {"quarter": "", "month": "10"},
+         (datetime.date(2019, 10, 1), datetime.date(2019, 10, 31))),
+        ("month", {"month": "2"}, (datetime.date(2019, 2, 1), datetime.date(2019, 2, 28))),
         ("year", {"quarter": ""}, (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))),
         ("six_months", {"quarter": ""}, (datetime.date(2019, 1, 1), datetime.date(2019, 6, 30))),
         ("nine_months", {}, (datetime.date(2019, 1, 1), datetime.date(2019, 9, 30))),
@@ -125,6 +131,16 @@ def test_every_kind_of_period_can_be_asked_for(board_staff, data, kind, extra, b
     report = draft(board_staff, district(), period_kind=kind, **extra)
     assert (report.start, report.end) == bounds
     assert report.quarter is None
+
+
+def test_the_form_offers_the_month_and_keeps_it_with_the_other_periods(board_staff, data):
+    page = board_staff.get("/reports/new/")
+    assert 'value="month"' in page.text and 'name="month"' in page.text
+    response = board_staff.post(
+        "/reports/new/", form(district(), period_kind="month", month="10", year="")
+    )
+    assert 'value="10" selected' in response.text
+    assert "month" not in response.context["form"].errors
 
 
 def test_staff_edit_the_words_beside_the_figures_as_often_as_they_like(board_staff, data):

@@ -1,5 +1,6 @@
 """Lists that stay fast with millions of opinions, and the data generator the benchmark uses."""
 
+import datetime
 import io
 
 import pytest
@@ -7,12 +8,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
+from communes.demo import REFORM_DAY
 from communes.models import AdministrativeUnit, Agency, UnitKind, UnitLevel
 from config.pagination import CappedPaginator
 from dialogues.models import Session, SessionStatus
 from feedback.models import Opinion, OpinionEvent, OpinionStatus
-from reports.scale import SCALES, YEARS, Generator, generated_scale
+from reports.scale import OTHER_DISTRICTS, SCALES, YEARS, Generator, generated_scale
 
 from .factories import district, make_opinion, make_plan, make_session, unit
 
@@ -128,18 +130,47 @@ def test_generate_scale_data_builds_the_province_as_the_issue_describes(db):
     # The province's shape at full size; 2 opinions a session instead of 40 to stay quick.
     Generator(SCALES["province"], stdout=out, opinions_per_session=2).run()
     communes = AdministrativeUnit.objects.at_level(UnitLevel.COMMUNE)
-    # Thái Bình's 260, and the demo's 8 communes and wards of Hưng Yên formed in 2025.
+    # Thái Bình's 260; formed on 1/7/2025, the demo's 8 communes and wards of Hưng Yên and the
+    # generated districts' communes three into one (19 → 7, 38 → 13, 33 → 11, …).
+    formed = 8 + sum(-(-count // 3) for _, _, count in OTHER_DISTRICTS)
     assert communes.exclude(predecessions__isnull=False).count() == 260
-    assert communes.count() == 260 + 8
+    assert communes.count() == 260 + formed
+    assert not communes.filter(predecessions__isnull=True, is_active=True).exists()
     assert AdministrativeUnit.objects.find_problems() == ([], [], [], [], [])
     province = AdministrativeUnit.objects.get(code="34")
     assert AdministrativeUnit.objects.get_descendant_count(province) == 8 + 260
     years = [timezone.localdate().year - back for back in range(1, YEARS + 1)]
     for year in years:
-        # Four sessions a year in every commune.
-        assert Session.objects.filter(starts_at__year=year).count() == 260 * 4
+        # Four sessions a year in every commune; in 2025 two before the reorganisation, two by
+        # each new commune after it.
+        expected = 260 * 2 + formed * 2 if year == REFORM_DAY.year else 260 * 4
+        assert Session.objects.filter(starts_at__year=year).count() == expected
+    assert not Session.objects.filter(
+        host_unit__ended_on__isnull=False, starts_at__date__gte=REFORM_DAY
+    ).exists()
     generated = Opinion.objects.filter(session__starts_at__year__in=years)
-    assert generated.count() == 260 * YEARS * 4 * 2
+    assert generated.count() == (260 * YEARS * 4 - 260 * 2 + formed * 2) * 2
+    # A new commune of a generated district: its officer sees its three predecessors' records
+    # through the inherited paths, and nobody else's.
+    new = AdministrativeUnit.objects.get(code="336001")
+    old = [link.predecessor for link in new.predecessions.select_related("predecessor")]
+    assert len(old) == 3 and len(new.inherited_paths) == 3
+    officer = User.objects.create_user("xamoi", role=Role.COMMUNE_OFFICER, unit=new)
+    seen = Session.objects.visible_to(officer)
+    assert set(seen.values_list("host_unit", flat=True).distinct()) == {
+        new.pk,
+        *(u.pk for u in old),
+    }
+    assert seen.filter(host_unit=new).count() == 2
+    assert seen.filter(host_unit__in=old).count() == 3 * (YEARS * 4 - 2)
+    # Their targets: the old communes' plan of 2025 ends the day before; the new commune's two
+    # sessions are in Hưng Yên's plan for the rest of the year.
+    target = new.plan_targets.select_related("plan__unit").get()
+    assert target.plan.unit.code == "33"
+    assert (target.period_start, target.sessions_required) == (REFORM_DAY, 2)
+    assert {t.period_end for t in old[0].plan_targets.filter(period_start__year=2025)} == {
+        REFORM_DAY - datetime.timedelta(days=1)
+    }
     # Stored as the app stores them: folded text, a timeline, the fields each status needs.
     for opinion in generated.select_related("hamlet", "field").order_by("?")[:200]:
         assert opinion.search_text == opinion.folded_text()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from feedback.models import Opinion
 
 TIMING = "config.middleware.ServerTimingMiddleware"
 
@@ -145,3 +146,22 @@ def test_a_page_is_judged_by_its_usual_query_count_and_shows_the_range():
     timing = bench.Timing("page", "user", "/", walls=[10, 12, 11], queries=[15, 16, 15])
     assert timing.query_text == "15 (15–16)"
     assert timing.misses(baseline=5) == []
+
+
+def test_the_bench_times_the_users_of_today_on_pages_that_open_for_them(full_demo):
+    """The bench's users after the 2025 reorganisation: the new commune's officer gets every page
+    it is timed on, their opinion page is a predecessor's record (seen through succession), and
+    the province's report is Hưng Yên's, which took over Thái Bình."""
+    assert [code for _, code, _, _ in bench.report_units()] == ["344", "33"]
+    users, paths, _, _ = bench.discover()
+    assert {"xavuthu", "bandanvantinh", "bandanvan", "dungnghia"} <= set(users)
+    mine = {key: path for (key, name), path in paths.items() if name == "xavuthu"}
+    assert {"dashboard", "sessions", "calendar", "opinions", "opinion"} <= set(mine)
+    client = Client()
+    client.force_login(users["xavuthu"])
+    for path in mine.values():
+        assert path.startswith("/"), path
+        assert client.get(path).status_code == 200, path
+    opinion = Opinion.objects.get(pk=mine["opinion"].strip("/").split("/")[-1])
+    assert opinion.unit.code != "33801"
+    assert opinion.unit.successions.get().successor.code == "33801"

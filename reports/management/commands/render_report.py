@@ -1,6 +1,7 @@
 """Render a unit's report for a period to a PDF or Word file, without the web pages or the worker.
 
     python manage.py render_report --unit 344 --year 2019 --quarter 2 --output report.pdf
+    python manage.py render_report --unit 33801 --year 2026 --month 10 --output october.pdf
     python manage.py render_report --unit 344 --year 2019 --quarter 2 --format docx --output r.docx
 
 Without --number the file is the draft (DỰ THẢO, no number), as the report's page shows it; with
@@ -39,6 +40,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", required=True, help="The unit's official code, e.g. 344.")
         parser.add_argument("--year", type=int, help="The year of the report.")
         period = parser.add_mutually_exclusive_group(required=True)
+        period.add_argument(
+            "--month", type=int, choices=range(1, 13), metavar="1-12", help="A month."
+        )
         period.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="A quarter.")
         period.add_argument("--six-months", action="store_true", help="From 1 January to 30 June.")
         period.add_argument(
@@ -118,7 +122,9 @@ class Command(BaseCommand):
                 raise CommandError("--to goes with --from: give the first day of the range too.")
             if year is None:
                 raise CommandError("Give the year with --year.")
-            if quarter is not None:
+            if options["month"] is not None:
+                kind = PeriodKind.MONTH
+            elif quarter is not None:
                 kind = PeriodKind.QUARTER
             elif options["six_months"]:
                 kind = PeriodKind.SIX_MONTHS
@@ -128,7 +134,9 @@ class Command(BaseCommand):
                 kind = PeriodKind.YEAR
             start = end = None
         try:
-            start, end = period_bounds(kind, year=year, quarter=quarter, start=start, end=end)
+            start, end = period_bounds(
+                kind, year=year, quarter=quarter, month=options["month"], start=start, end=end
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         return kind, year, quarter if kind == PeriodKind.QUARTER else None, start, end
