@@ -142,15 +142,6 @@ def period_label(
     }
 
 
-def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of a calendar month."""
-    import calendar
-
-    return datetime.date(year, month, 1), datetime.date(
-        year, month, calendar.monthrange(year, month)[1]
-    )
-
-
 def month_label(year: int, month: int) -> str:
     """A month as a report's subject names it: "tháng 11 năm 2026"."""
-    return _("month %(month)s of %(year)s") % {"month": month, "year": year}
+    return period_label(PeriodKind.MONTH, year, start=datetime.date(year, month, 1))
