@@ -285,10 +285,14 @@ class SessionQuerySet(ScopedQuerySet):
 
     def for_list(self):
         """What a list row shows, in a fixed number of queries."""
-        chairs = OfficeHolder.objects.select_related("person", "position")
-        return self.select_related("host_unit", "plan").prefetch_related(
-            "attending_units", models.Prefetch("chairs", queryset=chairs)
-        )
+        return self.select_related("host_unit", "plan").prefetch_related(*list_prefetches())
+
+
+def list_prefetches():
+    """What a session's list row shows beside its own row: for_list, or
+    prefetch_related_objects over several lists at once (the home page's two)."""
+    chairs = OfficeHolder.objects.select_related("person", "position")
+    return ("attending_units", models.Prefetch("chairs", queryset=chairs))
 
 
 def minutes_upload_path(session, filename):

@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
 from config.pagination import first_rows
 from dialogues.access import SESSION_EDITORS
 from dialogues.coverage import plan_coverage
-from dialogues.models import Plan, Session
+from dialogues.models import Plan, Session, list_prefetches
 from feedback.access import RECORDERS
 from feedback.models import Opinion, due_soon_q, overdue_q
 from obligations.compliance import due_this_month
@@ -37,9 +37,12 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
     sessions = Session.objects.visible_to(user)
     context["can_edit_sessions"] = user.role in SESSION_EDITORS
     context["can_record_opinions"] = user.role in RECORDERS
-    context["awaiting_results"] = (
-        sessions.awaiting_results().for_list().order_by("-starts_at", "pk")[:8]
-    )
+    rows = sessions.select_related("host_unit", "plan")
+    awaiting = list(rows.awaiting_results().order_by("-starts_at", "pk")[:8])
+    upcoming = list(rows.upcoming().order_by("starts_at")[:8])
+    # The two lists' chairs and residents in one query each, not one per list.
+    prefetch_related_objects([*awaiting, *upcoming], *list_prefetches())
+    context["awaiting_results"] = awaiting
     quarter = (today.month - 1) // 3 + 1
     start, end = quarter_bounds(today.year, quarter)
     # The counts the quarterly report prints, without the lists only the report shows.
@@ -50,7 +53,7 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
         figures=figures,
         field_chart=opinions_by_field_chart(figures),
         status_chart=opinions_by_status_chart(figures),
-        upcoming=sessions.upcoming().for_list().order_by("starts_at")[:8],
+        upcoming=upcoming,
         plan=plan,
         coverage=plan_coverage(plan, user=user) if plan else None,
         due_this_month=due_this_month(unit=user.unit, today=today),
