@@ -464,7 +464,10 @@ def test_choosing_the_host_survives_hostile_input(world, role, data):
 
 SESSION_FIELDS = {
     "plan": ("@plan", "@wide_plan"),
-    "kind": ("regular", "ad_hoc"),
+    "kind": ("reception", "dialogue", "ad_hoc_reception", "regular"),
+    "dialogue_scope": ("cluster", "", "theme"),
+    "mode": ("in_person", "online", "both"),
+    "participation": ("Đăng ký tại UBND xã", ""),
     "topic": ("Đối thoại về đất đai",),
     "venue": ("Hội trường UBND xã",),
     "invited_organisations": ("Mặt trận Tổ quốc xã", ""),
@@ -483,6 +486,7 @@ SESSION_OPTIONAL = ("attending_units", "chairs", "confirm_overlap", "seen")
 SESSION = first_valid(SESSION_FIELDS)
 SESSION_TEXT = [
     "topic", "venue", "invited_organisations", "notice_date", "day", "start_time", "end_time",
+    "participation",
 ]  # fmt: skip
 
 
