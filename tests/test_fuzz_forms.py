@@ -191,6 +191,9 @@ SESSION_FILTER = {
     "unit": ("@district", "@commune", "@other_commune"),
     "level": ("district", "commune"),
     "status": ("planned", "held", "postponed", "cancelled"),
+    "kind": ("dialogue", "reception", "regular"),
+    "announce_late": ("on", "true"),
+    "results_overdue": ("on", "1"),
     "plan": ("@plan",),
     "start": ("01/01/2019", "15/05/2019"),
     "end": ("31/12/2019",),
@@ -251,6 +254,7 @@ OPINION_FILTER = {
     "start": ("01/01/2019",),
     "end": ("31/12/2019",),
     "overdue": ("on", "true", "1"),
+    "unacknowledged": ("on", "true"),
     "page": ("1", "3"),
 }
 

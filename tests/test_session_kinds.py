@@ -118,7 +118,7 @@ def test_the_session_page_notice_feed_and_exports_show_kind_scope_form_and_how_t
     assert "Hình thức: Trực tiếp và trực tuyến" in description
     response = officer.get(reverse("dialogues:session-export-csv"))
     header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(header) == len(HEADERS)
+    assert len(header) == len(HEADERS) == len(set(header))  # each column says what it is
     assert row[COLUMN["Kind of session"]] == "Hội nghị đối thoại"
     assert row[COLUMN["Dialogue for"]] == "Cụm thôn, tổ dân phố"
     assert row[COLUMN["Form"]] == "Trực tiếp và trực tuyến"
