@@ -188,8 +188,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # a test keeps the two in step); Django's default of 1,000 fields stopped it at about 90 rows.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 
-# A session announced to residents fewer days ahead than this gets a visible warning.
-SESSION_NOTICE_DAYS = env.int("SESSION_NOTICE_DAYS", default=7)
 # Working days an agency has to answer a forwarded opinion, unless its field or agency says else.
 OPINION_ANSWER_DAYS = env.int("OPINION_ANSWER_DAYS", default=15)
 # Reminders that a monthly quota of the rules (obligations) is not yet met go out this many days

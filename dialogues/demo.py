@@ -16,11 +16,25 @@ from django.utils import timezone
 from accounts.models import User
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 
-from .models import Document, DocumentType, Plan, PlanTarget, Session, SessionKind, SessionStatus
+from .models import (
+    DialogueScope,
+    Document,
+    DocumentType,
+    Plan,
+    PlanTarget,
+    Session,
+    SessionKind,
+    SessionMode,
+    SessionStatus,
+)
 from .services import session_postpone
 
 # The new units of the 2025 reorganisation (communes/data/reorganisation_2025_thai_binh.csv).
-HUNG_YEN, XA_VU_THU = "33", "33801"
+HUNG_YEN, XA_VU_THU, XA_TAN_THUAN = "33", "33801", "33803"
+# The days of the month on which each commune's Bí thư receives citizens (Kết luận 215-KL/TW:
+# at least 2 a month for a commune); a day on a weekend moves to the Monday after.
+RECEPTION_DAYS = {XA_VU_THU: (10, 25), XA_TAN_THUAN: (15, 28)}
+RECEPTION_MONTHS = 3  # this month and the two before it, and the next month's planned days
 
 # The five communes that had not held their session by mid-2019.
 NOT_YET_IN_2019 = ["Minh Lãng", "Song An", "Tân Phong", "Vũ Vân", "Xuân Hòa"]
@@ -97,16 +111,17 @@ def _session(*, plan, host, topic, starts_at, hours, attending, status, rng, **e
     existing = Session.objects.filter(plan=plan, host_unit=host, topic=topic).first()
     if existing:
         return existing
+    notice = starts_at.date() - datetime.timedelta(days=rng.choice([7, 10, 14]))
     session = Session(
         plan=plan,
         host_unit=host,
         topic=topic,
-        venue=_venue(host),
-        kind=SessionKind.REGULAR,
+        venue=extra.pop("venue", None) or _venue(host),
+        kind=extra.pop("kind", SessionKind.REGULAR),
         starts_at=starts_at,
         ends_at=starts_at + datetime.timedelta(hours=hours),
         invited_organisations=INVITED,
-        notice_date=starts_at.date() - datetime.timedelta(days=rng.choice([7, 10, 14])),
+        notice_date=extra.pop("notice_date", notice),
         status=status,
         **extra,
     )
@@ -121,9 +136,10 @@ def _session(*, plan, host, topic, starts_at, hours, attending, status, rng, **e
         session.logged_at = starts_at + datetime.timedelta(days=1)
     session.save()
     session.attending_units.set(attending)
-    session.chairs.set(
-        OfficeHolder.objects.filter(unit=host, position__is_head=True).holding_on(starts_at.date())
-    )
+    chairs = OfficeHolder.objects.filter(unit=host, position__is_head=True)
+    if session.kind in (SessionKind.RECEPTION, SessionKind.AD_HOC_RECEPTION):
+        chairs = chairs.filter(position__name="Bí thư")  # the head of the Party committee
+    session.chairs.set(chairs.holding_on(starts_at.date()))
     return session
 
 
@@ -214,50 +230,122 @@ def load_today(stdout=None):
 
     by_code = {commune.code: commune for commune in communes}
     hamlets = list(xa_vu_thu.hamlets.order_by("name").values_list("name", flat=True)[:3])
+    staff = User.objects.filter(username="bandanvantinh").first()
+    officer = User.objects.filter(username="xavuthu").first()
+    dialogue = {"kind": SessionKind.DIALOGUE, "dialogue_scope": DialogueScope.UNIT}
+    cluster_day = clamp(today - datetime.timedelta(days=60))
     _session(
         plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.HELD,
         topic=f"Đối thoại với Nhân dân cụm thôn {', '.join(hamlets)} về thu hồi đất làm đường "
         f"năm {today.year}",
-        starts_at=_at(clamp(today - datetime.timedelta(days=60)), 8), hours=3,
-        attending=[xa_vu_thu],
+        starts_at=_at(cluster_day, 8), hours=3, attending=[xa_vu_thu],
+        kind=SessionKind.DIALOGUE, dialogue_scope=DialogueScope.CLUSTER,
+        participation=f"Nhân dân các thôn {', '.join(hamlets)}; đăng ký phát biểu với Trưởng "
+        "thôn trước ngày hội nghị.",
+        # Its results were posted at the commune office and sent to the village heads in time.
+        results_published_on=min(cluster_day + datetime.timedelta(days=5), today),
+        results_published_by=officer,
     )  # fmt: skip
+    # Held 25 days ago and its results not yet made public: overdue (10 days after).
     _session(
         plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.HELD,
         topic=f"{TOPICS[1]} năm {today.year}",
         starts_at=_at(clamp(today - datetime.timedelta(days=25)), 8), hours=3,
-        attending=[xa_vu_thu],
+        attending=[xa_vu_thu], kind=SessionKind.DIALOGUE, dialogue_scope=DialogueScope.THEME,
     )  # fmt: skip
     # Today's session, which the officers of xã Vũ Thư (dungnghia, xavuthu) can record as held.
     _session(
         plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.PLANNED,
         topic=f"Đối thoại về cấp giấy chứng nhận quyền sử dụng đất năm {today.year}",
-        starts_at=_at(today, 7, 30), hours=2, attending=[xa_vu_thu],
+        starts_at=_at(today, 7, 30), hours=2, attending=[xa_vu_thu], **dialogue,
+        mode=SessionMode.BOTH,
+        participation="Dự trực tiếp tại hội trường hoặc trực tuyến tại điểm cầu nhà văn hóa "
+        "các thôn; câu hỏi gửi trước qua Trưởng thôn hoặc bộ phận một cửa của UBND xã.",
     )  # fmt: skip
     _session(
         plan=plan, host=xa_vu_thu, rng=rng, status=SessionStatus.CANCELLED,
         cancel_reason="Trùng lịch họp của Đảng ủy xã.",
         topic=f"Đối thoại về nước sạch nông thôn năm {today.year}",
         starts_at=_at(clamp(today + datetime.timedelta(days=6)), 8), hours=2,
-        attending=[xa_vu_thu],
+        attending=[xa_vu_thu], kind=SessionKind.DIALOGUE, dialogue_scope=DialogueScope.HAMLET,
     )  # fmt: skip
     _postponed(plan, xa_vu_thu, rng, clamp, today)
+    # Results made public: in time, late, not yet (overdue).
+    published = [5, 14, None]
     for index, code in enumerate(["33802", "33803", "33806"]):
+        day = clamp(today - datetime.timedelta(days=30 + index * 11))
+        public = published[index] and min(day + datetime.timedelta(days=published[index]), today)
         _session(
             plan=province_plan, host=by_code[code], rng=rng, status=SessionStatus.HELD,
             topic=f"{TOPICS[(index + 2) % len(TOPICS)]} năm {today.year}",
-            starts_at=_at(clamp(today - datetime.timedelta(days=30 + index * 11)), 8), hours=3,
-            attending=[by_code[code]],
+            starts_at=_at(day, 8), hours=3, attending=[by_code[code]], **dialogue,
+            results_published_on=public or None, results_published_by=staff if public else None,
         )  # fmt: skip
     for index, code in enumerate(["33803", "33804", "33801"]):
+        begins = clamp(today + datetime.timedelta(days=3 + index * 4))
         _session(
             plan=province_plan if code != XA_VU_THU else plan, host=by_code[code], rng=rng,
             status=SessionStatus.PLANNED,
             topic=f"{TOPICS[(index + 3) % len(TOPICS)]} (đợt 2) năm {today.year}",
-            starts_at=_at(clamp(today + datetime.timedelta(days=3 + index * 4)), 14), hours=3,
-            attending=[by_code[code]],
+            starts_at=_at(begins, 14), hours=3, attending=[by_code[code]], **dialogue,
+            # Tân Thuận's, in 3 days, not yet announced: late (7 days before).
+            **({"notice_date": None} if index == 0 else {}),
         )  # fmt: skip
+    _receptions(province_plan, plan, by_code, rng, clamp, today)
     if stdout:
         stdout.write(f"Sessions: {Session.objects.count()} in {Plan.objects.count()} plans")
+
+
+def _month_start(today, back):
+    month = today.month - back
+    return datetime.date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def _receptions(province_plan, plan, by_code, rng, clamp, today):
+    """The Bí thư of xã Vũ Thư and of xã Tân Thuận receive citizens on set days; this month Tân
+    Thuận's second day was cancelled, so it is behind on its 2 days a month. Some ad-hoc
+    receptions too."""
+    for code, days in RECEPTION_DAYS.items():
+        commune = by_code[code]
+        for back in range(RECEPTION_MONTHS - 1, -2, -1):  # two months ago … next month
+            month = _month_start(today, back)
+            for index, set_day in enumerate(days):
+                day = month.replace(day=set_day)
+                if day.weekday() >= 5:
+                    day += datetime.timedelta(days=7 - day.weekday())
+                if clamp(day) != day:
+                    continue
+                cancelled = code == XA_TAN_THUAN and back == 0 and index == 1
+                status = (
+                    SessionStatus.CANCELLED if cancelled
+                    else SessionStatus.HELD if day < today else SessionStatus.PLANNED
+                )  # fmt: skip
+                _session(
+                    plan=plan if code == XA_VU_THU else province_plan, host=commune, rng=rng,
+                    status=status, kind=SessionKind.RECEPTION,
+                    topic=f"Bí thư Đảng ủy {commune.in_sentence} tiếp công dân định kỳ "
+                    f"ngày {day:%d/%m/%Y}",
+                    venue=f"Trụ sở tiếp công dân {commune.in_sentence}",
+                    starts_at=_at(day, 7, 30), hours=4, attending=[commune],
+                    participation="Công dân đến trực tiếp, mang theo giấy tờ tùy thân và hồ sơ "
+                    "liên quan (nếu có).",
+                    **({"cancel_reason": "Bí thư đi công tác theo triệu tập của Tỉnh ủy."}
+                       if cancelled else {}),
+                )  # fmt: skip
+    ad_hoc = [
+        (XA_VU_THU, 12, "tranh chấp ranh giới đất ở giữa các hộ gia đình"),
+        (XA_TAN_THUAN, 4, "ô nhiễm từ cơ sở chăn nuôi tập trung"),
+    ]
+    for code, days_ago, subject in ad_hoc:
+        commune, day = by_code[code], clamp(today - datetime.timedelta(days=days_ago))
+        _session(
+            plan=plan if code == XA_VU_THU else province_plan, host=commune, rng=rng,
+            status=SessionStatus.HELD if day < today else SessionStatus.PLANNED,
+            kind=SessionKind.AD_HOC_RECEPTION,
+            topic=f"Tiếp công dân đột xuất về {subject} năm {today.year}",
+            venue=f"Trụ sở tiếp công dân {commune.in_sentence}",
+            starts_at=_at(day, 14), hours=2, attending=[commune],
+        )  # fmt: skip
 
 
 def _postponed(plan, commune, rng, clamp, today):
@@ -266,6 +354,7 @@ def _postponed(plan, commune, rng, clamp, today):
         return
     session = _session(
         plan=plan, host=commune, rng=rng, status=SessionStatus.PLANNED, topic=topic,
+        kind=SessionKind.DIALOGUE, dialogue_scope=DialogueScope.UNIT,
         starts_at=_at(clamp(today + datetime.timedelta(days=5)), 8), hours=3, attending=[commune],
     )  # fmt: skip
     new_start = _at(clamp(today + datetime.timedelta(days=12)), 8)

@@ -1,13 +1,16 @@
 """The session list's filters, shared by the list page, the calendar and the exports."""
 
 import django_filters
+from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, UnitLevel
 from config.filters import ListFilterMixin, PlausibleDateFilter
 from config.widgets import FastSelect
+from obligations.rules import RuleBook
 
-from .models import Plan, Session, SessionStatus
+from .models import Plan, Session, SessionKind, SessionStatus
 
 
 class SessionFilter(ListFilterMixin, django_filters.FilterSet):
@@ -27,6 +30,9 @@ class SessionFilter(ListFilterMixin, django_filters.FilterSet):
         empty_label=_("All statuses"),
         widget=FastSelect,
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=SessionKind.choices, empty_label=_("All kinds"), widget=FastSelect
+    )
     plan = django_filters.ModelChoiceFilter(
         label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("All plans"), widget=FastSelect
     )
@@ -41,9 +47,21 @@ class SessionFilter(ListFilterMixin, django_filters.FilterSet):
         method="filter_on_or_before",
     )
 
+    # The deadlines of the rules in force (obligations.rules), counted today.
+    announce_late = django_filters.BooleanFilter(
+        label=_("Announcement late"), method="filter_announce_late", widget=forms.CheckboxInput
+    )
+    results_overdue = django_filters.BooleanFilter(
+        label=_("Results not yet public and overdue"), method="filter_results_overdue",
+        widget=forms.CheckboxInput,
+    )  # fmt: skip
+
     class Meta:
         model = Session
-        fields = ["unit", "level", "status", "plan", "start", "end"]
+        fields = [
+            "unit", "level", "kind", "status", "plan", "start", "end", "announce_late",
+            "results_overdue",
+        ]  # fmt: skip
 
     def __init__(self, data=None, *args, user, **kwargs):
         # The base queryset is always the user's scope; filters only narrow it.
@@ -55,3 +73,13 @@ class SessionFilter(ListFilterMixin, django_filters.FilterSet):
     def filter_unit(self, queryset, name, unit):
         """Sessions hosted by the unit or any unit below it."""
         return queryset.within(unit)
+
+    @cached_property
+    def rule_book(self) -> RuleBook:
+        return RuleBook.load()
+
+    def filter_announce_late(self, queryset, name, value):
+        return self.rule_book.announce_late(queryset) if value else queryset
+
+    def filter_results_overdue(self, queryset, name, value):
+        return self.rule_book.results_overdue(queryset) if value else queryset

@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +11,18 @@ from config.history import history_count
 from config.parsing import IdsChoiceField
 from config.text import LONG_TEXT_MAX
 from config.uploads import validate_scan
+from obligations.rules import RuleBook
 
-from .models import Plan, Session, SessionStatus, times_error
+from .models import (
+    CURRENT_KINDS,
+    DialogueScope,
+    Plan,
+    Session,
+    SessionKind,
+    SessionMode,
+    SessionStatus,
+    times_error,
+)
 
 TIME_WIDGET = forms.TimeInput(
     attrs={"placeholder": "HH:MM", "inputmode": "numeric"}, format="%H:%M"
@@ -72,8 +81,8 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = [
-            "plan", "kind", "topic", "venue", "attending_units", "chairs",
-            "invited_organisations", "notice_date",
+            "plan", "kind", "dialogue_scope", "mode", "topic", "venue", "attending_units",
+            "chairs", "invited_organisations", "participation", "notice_date",
         ]  # fmt: skip
         field_classes = {"attending_units": IdsChoiceField, "chairs": IdsChoiceField}
         widgets = {
@@ -81,6 +90,8 @@ class SessionForm(forms.ModelForm):
             "chairs": forms.CheckboxSelectMultiple,
             "notice_date": DATE_WIDGET,
             "invited_organisations": forms.Textarea(attrs={"rows": 2}),
+            "participation": forms.Textarea(attrs={"rows": 3}),
+            "mode": forms.RadioSelect,
         }
         error_messages = {"notice_date": DATE_ERRORS}
 
@@ -101,6 +112,17 @@ class SessionForm(forms.ModelForm):
             .order_by("position__order", "-start_date")
         )
         self.fields["chairs"].label_from_instance = _holder_label
+        # Today's kinds; a session of a 2019 kind keeps its own (history is not rewritten).
+        kinds = [kind for kind in SessionKind if kind in CURRENT_KINDS]
+        if self.instance.pk and self.instance.kind not in CURRENT_KINDS:
+            kinds.append(SessionKind(self.instance.kind))
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
+        self.fields["dialogue_scope"].choices = [("", "—"), *DialogueScope.choices]
+        self.fields["dialogue_scope"].help_text = _(
+            "Dialogue conferences only: the whole unit, a cluster of villages, one village or "
+            "a theme."
+        )
+        self.fields["mode"].choices = SessionMode.choices
         if self.instance.pk:
             self.initial["seen"] = history_count(self.instance)
             start = timezone.localtime(self.instance.starts_at)
@@ -110,6 +132,7 @@ class SessionForm(forms.ModelForm):
                 end_time=timezone.localtime(self.instance.ends_at).time(),
             )
         else:
+            self.initial.setdefault("kind", SessionKind.DIALOGUE)
             if host.level == UnitLevel.COMMUNE:
                 self.initial.setdefault("attending_units", [host.pk])
             # The plan that covers today is the likely one.
@@ -125,6 +148,16 @@ class SessionForm(forms.ModelForm):
                 self.add_error("end_time", error)
             else:
                 data["starts_at"], data["ends_at"] = _local(day, start), _local(day, end)
+        if data.get("kind") == SessionKind.DIALOGUE:
+            if not data.get("dialogue_scope") and "dialogue_scope" not in self.errors:
+                self.add_error(
+                    "dialogue_scope",
+                    gettext("Say who the dialogue conference is for: the whole unit, "
+                            "a cluster of villages, one village or a theme."),
+                )  # fmt: skip
+        else:
+            # Only a dialogue conference has a scope; a reception's is dropped, not kept hidden.
+            data["dialogue_scope"] = ""
         plan = data.get("plan")
         if plan and day and (error := plan.day_error(day)):
             self.add_error("day", error)
@@ -185,11 +218,18 @@ class SessionForm(forms.ModelForm):
         return others
 
     @property
-    def late_notice_days(self) -> int | None:
-        """Days of notice when fewer than SESSION_NOTICE_DAYS were given, else None."""
+    def late_notice(self) -> tuple[int, datetime.date] | None:
+        """(days of notice given, the last day to announce) when residents were notified after
+        the deadline of the rule in force on the session's date; None when in time or no rule
+        is in force (a 2019 session: Quy định 11-QĐi/TW set no such number)."""
         notice, day = self.cleaned_data.get("notice_date"), self.cleaned_data.get("day")
-        if notice and day and (day - notice).days < settings.SESSION_NOTICE_DAYS:
-            return (day - notice).days
+        kind = self.cleaned_data.get("kind")
+        if not (notice and day and kind):
+            return None
+        book = RuleBook.load(day)
+        deadline = book.announce_deadline(level=self.host.level, kind=kind, day=day)
+        if deadline is not None and notice > deadline:
+            return (day - notice).days, deadline
         return None
 
     def save(self, commit=True):
@@ -243,6 +283,13 @@ class PostponeForm(forms.Form):
             data["new_starts_at"] = _local(data["day"], data["start_time"])
             data["new_ends_at"] = _local(data["day"], data["end_time"])
         return data
+
+
+class PublishForm(forms.Form):
+    day = PlausibleDateField(
+        label=_("Results made public on"), widget=DATE_WIDGET, error_messages=DATE_ERRORS,
+        help_text=_("Posted at the office, sent to the village heads or published in the media."),
+    )  # fmt: skip
 
 
 class CancelForm(forms.Form):

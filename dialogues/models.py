@@ -440,6 +440,19 @@ class Session(models.Model):
     def is_open(self) -> bool:
         return self.status in SCHEDULED
 
+    @property
+    def results_public(self) -> bool:
+        return self.results_published_on is not None
+
+    @property
+    def results_not_public(self) -> bool:
+        return self.results_published_on is None
+
+    @property
+    def scope_label(self) -> str:
+        """Who a dialogue conference is for, or "" (other kinds have no scope)."""
+        return self.get_dialogue_scope_display() if self.dialogue_scope else ""
+
 
 class Postponement(models.Model):
     """A session moved to a later date: the old date stays on record with the reason."""

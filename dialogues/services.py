@@ -106,3 +106,30 @@ def session_cancel(*, session: Session, by, reason: str) -> Session:
     session.cancel_reason = reason.strip()
     session.save()
     return session
+
+
+@transaction.atomic
+def session_publish_results(*, session: Session, by, day) -> Session:
+    """Record the day the results were made public (posted at the office, sent to the village
+    heads, in the media). The first record by board staff or the commune's officers; once
+    recorded, only board staff correct it. Call with the row locked."""
+    from .workflow import SESSION_WORKFLOW
+
+    name = "publish_correct" if session.results_public else "publish"
+    _require(session, name)
+    if by is not None and by.role not in SESSION_WORKFLOW[name].roles:
+        raise ValidationError(
+            _("The results were recorded as made public on %(day)s; only board staff can "
+              "correct it.") % {"day": session.results_published_on.strftime("%d/%m/%Y")}
+        )  # fmt: skip
+    if day > timezone.localdate():
+        raise ValidationError({"day": _("The date cannot be in the future.")})
+    if day < session.start_date:
+        raise ValidationError(
+            {"day": _("The results cannot be made public before the session (%(day)s).")
+             % {"day": session.start_date.strftime("%d/%m/%Y")}}
+        )  # fmt: skip
+    session.results_published_on = day
+    session.results_published_by = by
+    session.save()
+    return session

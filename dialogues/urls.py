@@ -27,6 +27,7 @@ urlpatterns = [
     path("sessions/<int:pk>/record/", sessions.session_record, name="session-record"),
     path("sessions/<int:pk>/postpone/", sessions.session_postpone, name="session-postpone"),
     path("sessions/<int:pk>/reschedule/", sessions.session_reschedule, name="session-reschedule"),
+    path("sessions/<int:pk>/publish/", sessions.session_publish, name="session-publish"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),
     path("sessions/<int:pk>/minutes/", sessions.session_minutes_file, name="session-minutes-file"),
     path("sessions/<int:pk>/notice/", exports.session_notice, name="session-notice"),

@@ -2,11 +2,14 @@
 
 planned → held; planned → postponed (new date, reason; the old date kept) → planned again;
 planned → cancelled (reason). Attendance and minutes only once held, never before it starts.
+Once held, the day its results were made public is recorded (the 2025 law's deadline); once
+recorded, only board staff correct it.
 dialogues/services.py makes each change and checks the state here first.
 """
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from config.workflow import Transition, Workflow
 
 from .access import SESSION_EDITORS
@@ -44,6 +47,16 @@ SESSION_WORKFLOW = Workflow(
             "record", (HELD,), (), SESSION_EDITORS, "dialogues:session-record",
             _("Edit attendance and minutes"), _("given attendance and minutes"),
             "btn-outline-primary",
+        ),
+        Transition(
+            "publish", (HELD,), (), SESSION_EDITORS, "dialogues:session-publish",
+            _("Results made public"), _("recorded as made public"), "btn-outline-success",
+            when="results_not_public",
+        ),
+        Transition(
+            "publish_correct", (HELD,), (), (Role.BOARD_STAFF,), "dialogues:session-publish",
+            _("Correct the date results were made public"), _("date corrected"),
+            "btn-outline-secondary", when="results_public",
         ),
     ],
 )  # fmt: skip

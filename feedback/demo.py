@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from communes.models import Agency, Hamlet
 from dialogues.models import Session
+from obligations.rules import RuleBook
 
 from .deadlines import add_working_days, working_calendar
 from .holidays import holidays_prefill
@@ -96,10 +97,11 @@ def _when(day, hour, minute=0):
 
 
 class _Builder:
-    def __init__(self, rng, holidays, today):
+    def __init__(self, rng, holidays, today, book=None):
         self.rng, self.holidays, self.today = rng, holidays, today
         # Phones and addresses from a generator of their own: the rest of the demo stays as it was.
         self.person_rng = random.Random(91_2025)  # noqa: S311 - demo data, not secrets
+        self.book, self.ack_rng = book, random.Random(215)  # noqa: S311 - demo data
         self.fields = {f.name: f for f in Field.objects.all()}
         # Vũ Thư's agencies: other districts' (in data at scale) share their short names.
         self.agencies = {a.short_name: a for a in Agency.objects.filter(unit__code="344")}
@@ -124,6 +126,26 @@ class _Builder:
         return phone, address
 
     def opinion(self, session, hamlets, state):
+        opinion, events = self._opinion(session, hamlets, state)
+        self._acknowledge(session, opinion, events)
+        return opinion, events
+
+    def _acknowledge(self, session, opinion, events):
+        """Under Kết luận 215-KL/TW each author is told in writing within 10 working days: most
+        were told, a few late, some not yet (overdue once the deadline has passed). Its own
+        random numbers, so the opinions themselves are those the demo always had."""
+        deadline = self.book.acknowledge_by(opinion, session) if self.book else None
+        if deadline is None or self.ack_rng.random() < 0.3:
+            return
+        told = add_working_days(session.start_date, self.ack_rng.randint(1, 13), *self.holidays)
+        if told > self.today:
+            return
+        opinion.acknowledged_on = told
+        opinion.acknowledged_by = events[0][4]
+        events.append((EventKind.ACKNOWLEDGED, _when(told, 16), told.strftime("%d/%m/%Y"),
+                       opinion.status, events[0][4]))  # fmt: skip
+
+    def _opinion(self, session, hamlets, state):
         rng = self.rng
         name, _, agency_short, texts = rng.choices(FIELDS, weights=self.weights)[0]
         hamlet = rng.choice(hamlets) if hamlets and rng.random() < 0.8 else None
@@ -270,7 +292,7 @@ def load(stdout=None):
     holidays_prefill(years=[2018, 2019, 2020, today.year, today.year + 1])
     holidays = working_calendar()  # (days off, make-up working days)
     rng = random.Random(900)  # noqa: S311 - demo data, not secrets
-    builder = _Builder(rng, holidays, today)
+    builder = _Builder(rng, holidays, today, RuleBook.load(today))
     sessions = (
         Session.objects.held()
         .filter(opinions__isnull=True)

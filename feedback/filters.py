@@ -9,6 +9,7 @@ from communes.models import AdministrativeUnit, Agency
 from config.filters import ListFilterMixin, PlausibleDateFilter
 from config.widgets import FastSelect
 from dialogues.models import Session
+from obligations.rules import RuleBook
 
 from .models import AWAITING_AGENCY, Field, Opinion, OpinionStatus
 from .personal import searches_personal
@@ -81,10 +82,19 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
 
+    unacknowledged = django_filters.BooleanFilter(
+        label=_("Author not yet told and overdue"),
+        method="filter_unacknowledged",
+        widget=forms.CheckboxInput,
+    )
+
     class Meta:
         model = Opinion
         form = OpinionFilterForm
-        fields = ["q", "unit", "session", "field", "status", "agency", "start", "end", "overdue"]
+        fields = [
+            "q", "unit", "session", "field", "status", "agency", "start", "end", "overdue",
+            "unacknowledged",
+        ]  # fmt: skip
 
     def __init__(self, data=None, *args, user, **kwargs):
         # The base queryset is always the user's scope; filters only narrow it.
@@ -118,3 +128,7 @@ class OpinionFilter(ListFilterMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset
+
+    def filter_unacknowledged(self, queryset, name, value):
+        """Counted in working days with the holiday list (obligations.rules)."""
+        return RuleBook.load().unacknowledged_overdue(queryset) if value else queryset

@@ -213,3 +213,10 @@ class DeadlineForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AcknowledgeForm(forms.Form):
+    day = PlausibleDateField(
+        label=_("Author told in writing on"), widget=DATE_WIDGET, error_messages=DATE_ERRORS,
+        help_text=_("The day the letter saying it was taken up or passed on was sent."),
+    )  # fmt: skip

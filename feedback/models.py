@@ -410,6 +410,10 @@ class Opinion(models.Model):
     def is_closed(self) -> bool:
         return self.status in CLOSED
 
+    @property
+    def awaiting_acknowledgement(self) -> bool:
+        return self.acknowledged_on is None
+
     # --- the workflow: every change is an event in the timeline ---------------------------
 
     def _require(self, *transitions):
@@ -544,6 +548,27 @@ class Opinion(models.Model):
         return self._record(EventKind.DEADLINE, by=by, text=reason.strip(), deadline=deadline)
 
     @transaction.atomic
+    def acknowledge(self, *, day: datetime.date, by):
+        """Its author was told in writing on `day` that it was taken up or passed on."""
+        self._require("acknowledge")
+        if self.acknowledged_on is not None:
+            raise ValidationError(
+                gettext("Its author was already told on %(day)s.")
+                % {"day": self.acknowledged_on.strftime("%d/%m/%Y")}
+            )
+        if day > timezone.localdate():
+            raise ValidationError({"day": gettext("The date cannot be in the future.")})
+        if day < self.session.start_date:
+            raise ValidationError(
+                {"day": gettext("The author cannot be told before the session (%(day)s).")
+                 % {"day": self.session.start_date.strftime("%d/%m/%Y")}}
+            )  # fmt: skip
+        return self._record(
+            EventKind.ACKNOWLEDGED, by=by, text=day.strftime("%d/%m/%Y"), acknowledged_on=day,
+            acknowledged_by=by,
+        )  # fmt: skip
+
+    @transaction.atomic
     def correct(self, *, field, content: str, raised_by: str, hamlet, by, phone=None,
                 address=None):  # fmt: skip
         """Put right what was written down; the timeline keeps what it said before, except the
@@ -588,6 +613,7 @@ class EventKind(models.TextChoices):
     DUPLICATE = "duplicate", _("Marked as a duplicate")
     DEADLINE = "deadline", _("Deadline changed")
     CORRECTED = "corrected", _("Corrected")
+    ACKNOWLEDGED = "acknowledged", _("Author told in writing")
 
 
 # What happened at the session itself, even when it was recorded later.

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from communes.models import AdministrativeUnit
 
-from .models import EventKind, Opinion, OpinionEvent
+from .models import EventKind, Opinion, OpinionEvent, OpinionStatus
 
 
 class Outcome:
@@ -52,3 +52,25 @@ def opinion_record(*, session, by, data: dict) -> Opinion:
     elif outcome == Outcome.FORWARDED:
         opinion.forward_to(data["agency"], deadline=data.get("deadline"), by=by)
     return opinion
+
+
+def awaiting_acknowledgement(opinions):
+    """The opinions whose author is still to be told (a duplicate's is told with the original)."""
+    return opinions.filter(acknowledged_on__isnull=True).exclude(status=OpinionStatus.DUPLICATE)
+
+
+@transaction.atomic
+def acknowledge_all(*, opinions, day, by) -> int:
+    """The authors of these opinions were told on `day` (one letter for a session's list).
+
+    The rows are locked first: an opinion someone recorded as told meanwhile is left as it is,
+    and the count says how many were recorded now."""
+    ids = list(opinions.values_list("pk", flat=True))
+    waiting = awaiting_acknowledgement(
+        Opinion.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+    ).select_related("session").order_by("pk")  # fmt: skip
+    count = 0
+    for opinion in waiting:
+        opinion.acknowledge(day=day, by=by)
+        count += 1
+    return count

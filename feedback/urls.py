@@ -23,6 +23,16 @@ urlpatterns = [
     path("opinions/<int:pk>/duplicate/", opinions.opinion_duplicate, name="opinion-duplicate"),
     path("opinions/<int:pk>/deadline/", opinions.opinion_deadline, name="opinion-deadline"),
     path("opinions/<int:pk>/correct/", opinions.opinion_correct, name="opinion-correct"),
+    path(
+        "opinions/<int:pk>/acknowledge/",
+        opinions.opinion_acknowledge,
+        name="opinion-acknowledge",
+    ),
+    path(
+        "sessions/<int:pk>/opinions/acknowledge/",
+        entry.session_acknowledge,
+        name="session-acknowledge",
+    ),
     path("sessions/<int:pk>/opinions/", entry.session_opinions, name="session-opinions"),
     path("sessions/<int:pk>/opinions/import/", imports.opinion_import, name="opinion-import"),
     path(

@@ -57,6 +57,14 @@ OPINION_WORKFLOW = Workflow(
             "feedback:opinion-duplicate", _("Mark as a duplicate"), _("marked as a duplicate"),
             event=EventKind.DUPLICATE,
         ),
+        # Its author told in writing that it was taken up or passed on (Kết luận 215-KL/TW);
+        # the state does not change. A duplicate's author is told with the original.
+        Transition(
+            "acknowledge", tuple(s for s in OpinionStatus.values if s != OpinionStatus.DUPLICATE),
+            (), RECORDERS, "feedback:opinion-acknowledge", _("Author told"),
+            _("recorded as told to its author"), "btn-outline-success",
+            when="awaiting_acknowledgement", event=EventKind.ACKNOWLEDGED,
+        ),
         # Back to new, or to forwarded when it had an agency.
         Transition(
             "reopen", CLOSED, (NEW, FORWARDED), RECORDERS, "feedback:opinion-reopen",

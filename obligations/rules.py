@@ -9,8 +9,11 @@ rules in force on its own date: a 2019 session has no Kết luận 215 deadline.
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from config.dates import on_or_after, on_or_before
 from feedback.deadlines import add_working_days, holidays_between
 
 from .models import Measure, Obligation
@@ -88,10 +91,15 @@ class RuleBook:
 
     def announce_by(self, session) -> datetime.date | None:
         """The last day the session may be announced to residents."""
-        rule = self.rule(
-            Measure.ANNOUNCE_BEFORE, level=session.level, kind=session.kind, on=session.start_date
+        return self.announce_deadline(
+            level=session.level, kind=session.kind, day=session.start_date
         )
-        return _days_before(session.start_date, rule, self.holidays) if rule else None
+
+    def announce_deadline(self, *, level: str, kind: str, day: datetime.date):
+        """The last day a session of `level` and `kind` on `day` may be announced (the form asks
+        this before the session exists); None: no rule in force on that day."""
+        rule = self.rule(Measure.ANNOUNCE_BEFORE, level=level, kind=kind, on=day)
+        return _days_before(day, rule, self.holidays) if rule else None
 
     def publish_by(self, session) -> datetime.date | None:
         """The last day the results of a session may be made public."""
@@ -116,3 +124,119 @@ class RuleBook:
             return None
         # deadline(start) < today ⇔ start < today − N: the last such start day.
         return _days_before(self.day, rule, self.holidays) - datetime.timedelta(days=1)
+
+    # Filters in SQL: which sessions and opinions are behind today ---------------------------
+    # Each rule governs the sessions of its level and kind that started while it was in force;
+    # a rule naming no kind governs the kinds no rule of the same level and measure names.
+
+    def _governed(self, rule: Obligation, prefix: str = "") -> Q:
+        governed = Q(**{f"{prefix}level": rule.level}) & on_or_after(
+            f"{prefix}starts_at", rule.valid_from
+        )
+        if rule.valid_to:
+            governed &= on_or_before(f"{prefix}starts_at", rule.valid_to)
+        if rule.session_kind:
+            return governed & Q(**{f"{prefix}kind": rule.session_kind})
+        named = {
+            other.session_kind
+            for other in self.rules
+            if other.measure == rule.measure and other.level == rule.level and other.session_kind
+        }
+        return governed & ~Q(**{f"{prefix}kind__in": named}) if named else governed
+
+    def _rules_of(self, measure: str) -> list[Obligation]:
+        return [rule for rule in self.rules if rule.measure == measure]
+
+    def past_deadline_q(self, measure: str, prefix: str = "") -> Q:
+        """Sessions (through `prefix`, e.g. "session__") whose deadline of an after-measure
+        (publish, acknowledge) was before today. Matches nothing where no rule is in force."""
+        found = Q(pk__in=[])
+        for rule in self._rules_of(measure):
+            last = _days_before(self.day, rule, self.holidays) - datetime.timedelta(days=1)
+            found |= self._governed(rule, prefix) & on_or_before(f"{prefix}starts_at", last)
+        return found
+
+    def announce_late(self, sessions):
+        """Sessions announced after their deadline, or not (recorded as) announced when it has
+        passed; cancelled ones do not count. Calendar days are compared in SQL exactly; a rule
+        in working days is compared as that many calendar days (a few days more lenient)."""
+        from dialogues.models import SessionStatus
+
+        late = Q(pk__in=[])
+        for rule in self._rules_of(Measure.ANNOUNCE_BEFORE):
+            # The first start day whose announcement deadline is not yet past today.
+            first_open = self.day
+            while _days_before(first_open, rule, self.holidays) < self.day:
+                first_open += datetime.timedelta(days=1)
+            missing = Q(notice_date__isnull=True) & on_or_before(
+                "starts_at", first_open - datetime.timedelta(days=1)
+            )
+            short = Q(notice_gap__lt=datetime.timedelta(days=rule.number))
+            late |= self._governed(rule) & (missing | short)
+        gap = ExpressionWrapper(
+            TruncDate("starts_at", tzinfo=timezone.get_current_timezone()) - F("notice_date"),
+            output_field=DurationField(),
+        )
+        return sessions.alias(notice_gap=gap).filter(late).exclude(status=SessionStatus.CANCELLED)
+
+    def results_overdue(self, sessions):
+        """Held sessions whose results are not yet public and whose deadline has passed."""
+        from dialogues.models import SessionStatus
+
+        return sessions.filter(
+            self.past_deadline_q(Measure.PUBLISH_AFTER),
+            status=SessionStatus.HELD,
+            results_published_on__isnull=True,
+        )
+
+    def unacknowledged_overdue(self, opinions):
+        """Opinions whose author has not been told and whose deadline has passed (a duplicate
+        is the same request again: its author is told with the original)."""
+        from feedback.models import OpinionStatus
+
+        return opinions.filter(
+            self.past_deadline_q(Measure.ACKNOWLEDGE_AFTER, prefix="session__"),
+            acknowledged_on__isnull=True,
+        ).exclude(status=OpinionStatus.DUPLICATE)
+
+
+@dataclass
+class Deadline:
+    """One deadline of one session or opinion, as its page shows it."""
+
+    day: datetime.date | None  # None: no rule in force on the session's date
+    done_on: datetime.date | None
+    today: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        """Not done and the deadline has passed."""
+        return self.day is not None and self.done_on is None and self.day < self.today
+
+    @property
+    def late(self) -> bool:
+        """Done, but after the deadline."""
+        return self.day is not None and self.done_on is not None and self.done_on > self.day
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.today - self.day).days if self.overdue else 0
+
+
+def session_deadlines(book: RuleBook, session) -> dict:
+    """The session page's deadlines that a rule in force on its date sets: announce by (not
+    for a cancelled session) and, once held, results public by."""
+    from dialogues.models import SessionStatus
+
+    deadlines = {}
+    if session.status != SessionStatus.CANCELLED:
+        deadlines["announce"] = Deadline(book.announce_by(session), session.notice_date, book.day)
+    if session.status == SessionStatus.HELD:
+        deadlines["publish"] = Deadline(
+            book.publish_by(session), session.results_published_on, book.day
+        )
+    return {name: deadline for name, deadline in deadlines.items() if deadline.day is not None}
+
+
+def acknowledge_deadline(book: RuleBook, opinion, session=None) -> Deadline:
+    return Deadline(book.acknowledge_by(opinion, session), opinion.acknowledged_on, book.day)

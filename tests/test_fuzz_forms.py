@@ -191,6 +191,9 @@ SESSION_FILTER = {
     "unit": ("@district", "@commune", "@other_commune"),
     "level": ("district", "commune"),
     "status": ("planned", "held", "postponed", "cancelled"),
+    "kind": ("dialogue", "reception", "regular"),
+    "announce_late": ("on", "true"),
+    "results_overdue": ("on", "1"),
     "plan": ("@plan",),
     "start": ("01/01/2019", "15/05/2019"),
     "end": ("31/12/2019",),
@@ -251,6 +254,7 @@ OPINION_FILTER = {
     "start": ("01/01/2019",),
     "end": ("31/12/2019",),
     "overdue": ("on", "true", "1"),
+    "unacknowledged": ("on", "true"),
     "page": ("1", "3"),
 }
 
@@ -464,7 +468,10 @@ def test_choosing_the_host_survives_hostile_input(world, role, data):
 
 SESSION_FIELDS = {
     "plan": ("@plan", "@wide_plan"),
-    "kind": ("regular", "ad_hoc"),
+    "kind": ("reception", "dialogue", "ad_hoc_reception", "regular"),
+    "dialogue_scope": ("cluster", "", "theme"),
+    "mode": ("in_person", "online", "both"),
+    "participation": ("Đăng ký tại UBND xã", ""),
     "topic": ("Đối thoại về đất đai",),
     "venue": ("Hội trường UBND xã",),
     "invited_organisations": ("Mặt trận Tổ quốc xã", ""),
@@ -483,6 +490,7 @@ SESSION_OPTIONAL = ("attending_units", "chairs", "confirm_overlap", "seen")
 SESSION = first_valid(SESSION_FIELDS)
 SESSION_TEXT = [
     "topic", "venue", "invited_organisations", "notice_date", "day", "start_time", "end_time",
+    "participation",
 ]  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from accounts.models import User
 from communes.models import OfficeHolder, Person, Position
 from dialogues import services
 from dialogues.models import Session, SessionStatus
+from obligations.models import Measure, Obligation
 
 from .factories import at, district, make_plan, make_session, unit
 
@@ -30,7 +31,9 @@ def form_data(plan, host, **overrides):
     data = {
         "host": host.pk,
         "plan": plan.pk,
-        "kind": "regular",
+        "kind": "dialogue",
+        "dialogue_scope": "unit",
+        "mode": "in_person",
         "topic": "Đối thoại về đất đai",
         "venue": f"Hội trường UBND {host.name}",
         "day": "20/06/2019",
@@ -122,7 +125,26 @@ def test_malformed_date_and_time_get_vietnamese_messages(officer, plan):
     assert 'value="31/02/2019"' in response.text
 
 
-def test_late_notice_is_a_visible_warning_not_an_error(officer, plan):
+@pytest.fixture
+def announce_rule(demo):
+    """A rule "announced 7 days before" for communes in force in 2019 (the demo's 2019 has
+    none: Quy định 11-QĐi/TW set no number), as board staff would add it in the admin."""
+    return Obligation.objects.create(
+        title="Thông báo trước 7 ngày", legal_basis="Kế hoạch 55-KH/HU", level="commune",
+        measure=Measure.ANNOUNCE_BEFORE, number=7, valid_from=datetime.date(2019, 1, 1),
+    )  # fmt: skip
+
+
+def test_without_a_rule_in_force_late_notice_is_not_warned_about(officer, plan):
+    response = officer.post(
+        "/sessions/new/", form_data(plan, unit("Dũng Nghĩa"), notice_date="19/06/2019"), follow=True
+    )
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+    assert response.context["late_notice"] is None
+    assert "announce" not in response.context["deadlines"]
+
+
+def test_late_notice_is_a_visible_warning_not_an_error(officer, plan, announce_rule):
     response = officer.post(
         "/sessions/new/", form_data(plan, unit("Dũng Nghĩa"), notice_date="17/06/2019"), follow=True
     )
@@ -142,8 +164,9 @@ def test_notice_after_the_session_is_refused(officer, plan):
     assert "Không thể thông báo cho nhân dân sau ngày hội nghị." in response.text
 
 
-def test_notice_period_is_configurable(officer, plan, settings):
-    settings.SESSION_NOTICE_DAYS = 2
+def test_notice_period_is_the_rules_number(officer, plan, announce_rule):
+    announce_rule.number = 2  # changed in the admin
+    announce_rule.save()
     response = officer.post(
         "/sessions/new/", form_data(plan, unit("Dũng Nghĩa"), notice_date="17/06/2019"), follow=True
     )

@@ -80,6 +80,7 @@ OPINION_STEPS = {
         of=make_opinion(session=o.session, content="Gốc"), by=by
     ),
     "reopen": lambda o, by: o.reopen(reason="Chưa thỏa đáng", by=by),
+    "acknowledge": lambda o, by: o.acknowledge(day=o.session.start_date, by=by),
 }
 SHARED = {"forward": ("forward", "reforward"), "reforward": ("forward", "reforward")}
 # An opinion in each state, from the entry form's outcome and one more step.

@@ -145,7 +145,16 @@ def session_event(request, session: Session, *, stamp) -> icalendar.Event:
 
 
 def session_description(session: Session) -> str:
-    lines = [_("Host unit: %(unit)s") % {"unit": session.host_unit.full_name}]
+    kind = str(session.get_kind_display())
+    if session.scope_label:
+        kind = f"{kind} ({session.scope_label})"
+    lines = [
+        _("Kind: %(kind)s") % {"kind": kind},
+        _("Form: %(mode)s") % {"mode": session.get_mode_display()},
+        _("Host unit: %(unit)s") % {"unit": session.host_unit.full_name},
+    ]
+    if session.participation:
+        lines.append(_("How to take part: %(how)s") % {"how": session.participation})
     attending = ", ".join(unit.full_name for unit in session.attending_units.all())
     if attending:
         lines.append(_("Residents of: %(units)s") % {"units": attending})

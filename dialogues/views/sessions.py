@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -16,12 +16,15 @@ from config.history import history_count, history_entries
 from config.parsing import as_id
 from feedback.access import RECORDERS
 from feedback.models import Opinion
+from feedback.services import awaiting_acknowledgement
+from feedback.workflow import OPINION_WORKFLOW
+from obligations.rules import RuleBook, session_deadlines
 from public.access import may_publish
 
 from .. import services
 from ..access import READERS, SESSION_EDITORS
 from ..filters import SessionFilter
-from ..forms import CancelForm, HeldForm, HostUnitForm, PostponeForm, SessionForm
+from ..forms import CancelForm, HeldForm, HostUnitForm, PostponeForm, PublishForm, SessionForm
 from ..models import Session, SessionStatus
 from ..selectors import session_for
 from ..workflow import SESSION_WORKFLOW
@@ -39,6 +42,9 @@ def session_list(request):
     page = Paginator(sessions.for_list().order_by("-starts_at", "-pk"), SESSIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    book = RuleBook.load()  # the rules and holidays once for the page, not per row
+    for session in page.object_list:
+        session.deadlines = session_deadlines(book, session)
     context = {
         "filter": session_filter,
         "page": page,
@@ -52,6 +58,13 @@ def session_list(request):
 def session_detail(request, pk):
     session = session_for(request.user, pk)
     chairs = session.chairs.select_related("person", "position")
+    deadlines = session_deadlines(RuleBook.load(), session)
+    opinions = Opinion.objects.visible_to(request.user).filter(session=session)
+    may_acknowledge = (
+        session.status == SessionStatus.HELD
+        and request.user.role in OPINION_WORKFLOW["acknowledge"].roles
+        and changeable(request.user, session.host_unit)
+    )
     context = {
         "session": session,
         "chairs": chairs,
@@ -67,18 +80,21 @@ def session_detail(request, pk):
         ),
         "can_record_opinions": request.user.role in RECORDERS
         and changeable(request.user, session.host_unit),
-        "late_notice": _late_notice_days(session),
+        "late_notice": _late_notice_days(session, deadlines.get("announce")),
+        "deadlines": deadlines,
+        "to_acknowledge": awaiting_acknowledgement(opinions).count() if may_acknowledge else 0,
         "statuses": SessionStatus,
         "can_publish": may_publish(request.user, session),
     }
     return render(request, "dialogues/session_detail.html", context)
 
 
-def _late_notice_days(session):
-    if session.notice_date is None or not session.is_open:
+def _late_notice_days(session, announce):
+    """Days of notice given, when residents of a session still to come were notified after
+    the deadline of the rule in force on its date (none: no warning)."""
+    if announce is None or not announce.late or not session.is_open:
         return None
-    days = (session.start_date - session.notice_date).days
-    return days if days < settings.SESSION_NOTICE_DAYS else None
+    return (session.start_date - session.notice_date).days
 
 
 def _host_choices(user):
@@ -151,15 +167,16 @@ def _refuse_stale(request, session, host, *, seen, current):
 
 def _saved_messages(request, form, text):
     messages.success(request, text)
-    days = form.late_notice_days
-    if days is not None:
+    late = form.late_notice
+    if late is not None:
+        days, deadline = late
         messages.warning(
             request,
             _(
                 "Residents were notified only %(days)s day(s) before the session; "
-                "at least %(required)s days are expected."
+                "the rules in force ask for the announcement by %(deadline)s."
             )
-            % {"days": days, "required": settings.SESSION_NOTICE_DAYS},
+            % {"days": days, "deadline": deadline.strftime("%d/%m/%Y")},
         )
     for other in form.overlaps:
         messages.warning(
@@ -279,6 +296,30 @@ def session_cancel(request, pk):
     return _transition_page(
         request, pk, form_class=CancelForm, template="dialogues/session_cancel.html",
         perform=perform, success=_("The session is cancelled."),
+    )  # fmt: skip
+
+
+@allow(*SESSION_WORKFLOW.roles("publish", "publish_correct"))
+def session_publish(request, pk):
+    """The day the results were made public (posted at the office, sent to the village heads,
+    in the media); board staff correct a day already recorded."""
+    session = session_for(request.user, pk, to_change=True)
+    name = "publish_correct" if session.results_public else "publish"
+    if request.user.role not in SESSION_WORKFLOW[name].roles:
+        messages.error(request, _("The day is recorded; only board staff can correct it."))
+        return redirect(session)
+    if not SESSION_WORKFLOW.allows(session.status, name):
+        messages.error(request, _("Results are made public once the session is held."))
+        return redirect(session)
+
+    def perform(session, data):
+        services.session_publish_results(session=session, by=request.user, day=data["day"])
+
+    initial = {"day": session.results_published_on or timezone.localdate()}
+    return _transition_page(
+        request, pk, form_class=PublishForm, template="dialogues/session_publish.html",
+        perform=perform, success=_("The day the results were made public is recorded."),
+        initial=initial,
     )  # fmt: skip
 
 

@@ -1,10 +1,12 @@
 """The opinions of one session, and the fast entry of many of them in one form."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,9 +18,10 @@ from dialogues.models import SessionStatus
 from dialogues.selectors import session_for
 
 from ..access import READERS, RECORDERS, may_correct
-from ..forms import MAX_ROWS, OpinionRowFormSet
+from ..forms import MAX_ROWS, AcknowledgeForm, OpinionRowFormSet
 from ..models import Opinion
-from ..services import opinion_record
+from ..services import acknowledge_all, awaiting_acknowledgement, opinion_record
+from ..workflow import OPINION_WORKFLOW
 
 ROWS_ADDED = 5
 OPINIONS_PER_PAGE = 50
@@ -121,3 +124,38 @@ def _as_typed(data, session):
 
 def _not_open_message():
     return _("Opinions can be recorded once the session is recorded as held.")
+
+
+@allow(*OPINION_WORKFLOW.roles("acknowledge"))
+def session_acknowledge(request, pk):
+    """The authors of all the session's opinions told at once (one letter for the list)."""
+    session = session_for(request.user, pk, to_change=True)
+    opinions = Opinion.objects.visible_to(request.user).filter(session=session)
+    form = AcknowledgeForm(request.POST or None, initial={"day": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["day"]
+        try:
+            count = acknowledge_all(opinions=opinions, day=day, by=request.user)
+        except ValidationError as error:
+            # The day is checked against the session (not in the future, not before it).
+            form.add_error("day" if hasattr(error, "error_dict") else None, error.messages)
+        else:
+            if count:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Recorded: the author of %(count)d opinion was told in writing.",
+                        "Recorded: the authors of %(count)d opinions were told in writing.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+            else:
+                messages.info(request, _("Every author of the session's opinions was told."))
+            return redirect(session)
+    context = {
+        "session": session,
+        "form": form,
+        "waiting": awaiting_acknowledgement(opinions).count(),
+    }
+    return render(request, "feedback/session_acknowledge.html", context)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from accounts.access import allow
 from config.exports import XLSX, attachment, export_or_back
 from config.pagination import CappedPaginator
+from obligations.rules import RuleBook, acknowledge_deadline
 
 from ..access import READERS
 from ..exports import MAX_EXPORT_ROWS, opinion_dataset
@@ -41,8 +42,10 @@ def opinion_list(request):
     paginator = CappedPaginator(opinions.for_list(), OPINIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
+    book = RuleBook.load(today)  # the rules and holidays once for the page, not per row
     for opinion in page.object_list:
         opinion.days_overdue = (today - opinion.deadline).days if opinion.is_overdue else None
+        opinion.acknowledge = acknowledge_deadline(book, opinion)
     context = {"filter": opinion_filter, "page": page, "session": session,
                **_export_form(request)}  # fmt: skip
     return render(request, "feedback/opinion_list.html", context)

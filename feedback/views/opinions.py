@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -11,9 +12,11 @@ from accounts.access import allow
 from communes.scope import changeable
 from config.concurrency import changed_since, lock
 from config.parsing import as_id
+from obligations.rules import RuleBook, acknowledge_deadline
 
 from ..access import DETAIL_READERS, RECORDERS, may_correct
 from ..forms import (
+    AcknowledgeForm,
     AnswerForm,
     DeadlineForm,
     DuplicateForm,
@@ -51,6 +54,7 @@ def _detail_context(request, opinion, **extra):
         .first(),
         "duplicates": Opinion.objects.visible_to(request.user).filter(duplicate_of=opinion),
         "can_correct": role is not None and may_correct(request.user, opinion),
+        "acknowledge": acknowledge_deadline(RuleBook.load(), opinion),
         **extra,
     }
 
@@ -231,4 +235,14 @@ def opinion_correct(request, pk):
         request, pk, form_class=OpinionCorrectionForm, title=_("Correct the opinion"),
         success=_("The opinion is corrected."), of_opinion=True,
         perform=lambda opinion, data: opinion.correct(by=request.user, **data),
+    )  # fmt: skip
+
+
+@allow(*OPINION_WORKFLOW.roles("acknowledge"))
+def opinion_acknowledge(request, pk):
+    return _action(
+        request, pk, form_class=AcknowledgeForm, title=_("Author told in writing"),
+        success=_("Recorded: the author was told in writing."),
+        initial={"day": timezone.localdate()},
+        perform=lambda opinion, data: opinion.acknowledge(day=data["day"], by=request.user),
     )  # fmt: skip
