@@ -51,12 +51,6 @@ def answer_days(*, field=None, agency=None) -> int:
     return settings.OPINION_ANSWER_DAYS
 
 
-def holidays_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The holiday list's days off from first to last, both included (one query)."""
-    holidays, _worked = working_calendar(first - datetime.timedelta(days=1), last)
-    return sorted(holidays)
-
-
 def working_days_after(start: datetime.date, days: int) -> datetime.date:
     """`add_working_days` with the managed holiday list (days off and make-up working days)."""
     # Enough holidays for any realistic number of days: two months per ten working days.

@@ -7,31 +7,31 @@ rules in force on its own date: a 2019 session has no Kết luận 215 deadline.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from config.dates import on_or_after, on_or_before
-from feedback.deadlines import add_working_days, holidays_between
+from feedback.deadlines import add_working_days, working_calendar
 
 from .models import Measure, Obligation
 
 
-def _days_after(start: datetime.date, rule: Obligation, holidays) -> datetime.date:
+def _days_after(start: datetime.date, rule: Obligation, holidays, worked=()) -> datetime.date:
     if rule.working_days:
-        return add_working_days(start, rule.number, holidays)
+        return add_working_days(start, rule.number, holidays, worked)
     return start + datetime.timedelta(days=rule.number)
 
 
-def _days_before(day: datetime.date, rule: Obligation, holidays) -> datetime.date:
+def _days_before(day: datetime.date, rule: Obligation, holidays, worked=()) -> datetime.date:
     if not rule.working_days:
         return day - datetime.timedelta(days=rule.number)
-    closed, remaining = set(holidays), rule.number
+    closed, open_, remaining = set(holidays), set(worked), rule.number
     while remaining > 0:
         day -= datetime.timedelta(days=1)
-        if day.weekday() < 5 and day not in closed:
+        if (day.weekday() < 5 or day in open_) and day not in closed:
             remaining -= 1
     return day
 
@@ -43,17 +43,18 @@ class RuleBook:
     day: datetime.date
     rules: list[Obligation]
     holidays: list[datetime.date]
+    worked: set[datetime.date] = field(default_factory=set)  # make-up working Saturdays
 
     @classmethod
     def load(cls, day: datetime.date | None = None, *, holidays: bool = True) -> "RuleBook":
         day = day or timezone.localdate()
         rules = list(Obligation.objects.select_related("position"))
-        closed = (
-            holidays_between(day - datetime.timedelta(days=400), day + datetime.timedelta(days=120))
+        closed, worked = (
+            working_calendar(day - datetime.timedelta(days=401), day + datetime.timedelta(days=120))
             if holidays and any(rule.working_days for rule in rules)
-            else []
+            else (set(), set())
         )
-        return cls(day=day, rules=rules, holidays=closed)
+        return cls(day=day, rules=rules, holidays=sorted(closed), worked=worked)
 
     def rule(
         self, measure: str, *, level: str, kind: str | None = None, on: datetime.date | None = None
@@ -99,14 +100,14 @@ class RuleBook:
         """The last day a session of `level` and `kind` on `day` may be announced (the form asks
         this before the session exists); None: no rule in force on that day."""
         rule = self.rule(Measure.ANNOUNCE_BEFORE, level=level, kind=kind, on=day)
-        return _days_before(day, rule, self.holidays) if rule else None
+        return _days_before(day, rule, self.holidays, self.worked) if rule else None
 
     def publish_by(self, session) -> datetime.date | None:
         """The last day the results of a session may be made public."""
         rule = self.rule(
             Measure.PUBLISH_AFTER, level=session.level, kind=session.kind, on=session.start_date
         )
-        return _days_after(session.start_date, rule, self.holidays) if rule else None
+        return _days_after(session.start_date, rule, self.holidays, self.worked) if rule else None
 
     def acknowledge_by(self, opinion, session=None) -> datetime.date | None:
         """The last day the opinion's author may be told in writing it was taken up or passed on."""
@@ -114,7 +115,7 @@ class RuleBook:
         rule = self.rule(
             Measure.ACKNOWLEDGE_AFTER, level=session.level, kind=session.kind, on=session.start_date
         )
-        return _days_after(session.start_date, rule, self.holidays) if rule else None
+        return _days_after(session.start_date, rule, self.holidays, self.worked) if rule else None
 
     def latest_start(self, measure: str, *, level: str, kind: str | None = None):
         """Sessions that started on or before this day are past the deadline of `measure`
@@ -123,7 +124,7 @@ class RuleBook:
         if rule is None:
             return None
         # deadline(start) < today ⇔ start < today − N: the last such start day.
-        return _days_before(self.day, rule, self.holidays) - datetime.timedelta(days=1)
+        return _days_before(self.day, rule, self.holidays, self.worked) - datetime.timedelta(days=1)
 
     # Filters in SQL: which sessions and opinions are behind today ---------------------------
     # Each rule governs the sessions of its level and kind that started while it was in force;
@@ -152,7 +153,8 @@ class RuleBook:
         (publish, acknowledge) was before today. Matches nothing where no rule is in force."""
         found = Q(pk__in=[])
         for rule in self._rules_of(measure):
-            last = _days_before(self.day, rule, self.holidays) - datetime.timedelta(days=1)
+            last = _days_before(self.day, rule, self.holidays, self.worked)
+            last -= datetime.timedelta(days=1)
             found |= self._governed(rule, prefix) & on_or_before(f"{prefix}starts_at", last)
         return found
 
@@ -166,7 +168,7 @@ class RuleBook:
         for rule in self._rules_of(Measure.ANNOUNCE_BEFORE):
             # The first start day whose announcement deadline is not yet past today.
             first_open = self.day
-            while _days_before(first_open, rule, self.holidays) < self.day:
+            while _days_before(first_open, rule, self.holidays, self.worked) < self.day:
                 first_open += datetime.timedelta(days=1)
             missing = Q(notice_date__isnull=True) & on_or_before(
                 "starts_at", first_open - datetime.timedelta(days=1)

@@ -56,6 +56,13 @@ def test_an_authors_deadline_counts_working_days_and_the_holiday_list(today_worl
     assert RuleBook.load(D(2026, 3, 10)).acknowledge_by(opinion) == D(2026, 3, 25)
 
 
+def test_a_make_up_working_saturday_counts_towards_an_authors_deadline(today_world):
+    session = dialogue(today_world, day="10/03/2026")
+    opinion = make_opinion(session=session)
+    Holiday.objects.create(day=D(2026, 3, 14), name="Làm bù", is_working_day=True)
+    assert RuleBook.load(D(2026, 3, 10)).acknowledge_by(opinion) == D(2026, 3, 23)
+
+
 def test_changing_a_number_in_the_admin_changes_the_deadline(today_world, client):
     session = dialogue(today_world, day="10/03/2026")
     rule = Obligation.objects.get(measure=Measure.PUBLISH_AFTER)
