@@ -51,7 +51,9 @@ def _detail_context(request, opinion, **extra):
         # Links both ways only to opinions the reader may open.
         "original": Opinion.objects.visible_to(request.user)
         .filter(pk=opinion.duplicate_of_id)
-        .first(),
+        .first()
+        if opinion.duplicate_of_id
+        else None,
         "duplicates": Opinion.objects.visible_to(request.user).filter(duplicate_of=opinion),
         "can_correct": role is not None and may_correct(request.user, opinion),
         "acknowledge": acknowledge_deadline(RuleBook.load(), opinion),
