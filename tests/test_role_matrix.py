@@ -160,8 +160,11 @@ def matrix(o):
         "dialogues:session-reschedule": (f"/sessions/{s}/reschedule/",
                                           session_step("reschedule") | POST_ONLY_STEP),
         "dialogues:session-cancel": (f"/sessions/{s}/cancel/", session_step("cancel")),
+        # Its results are already public (the fixture published them): the officer is sent
+        # back to the session with "only board staff can correct it"; board staff correct.
         "dialogues:session-publish": (f"/sessions/{s}/publish/",
-                                       session_step("publish", "publish_correct")),
+                                       {**session_step("publish", "publish_correct"),
+                                        "officer": 302}),
         "dialogues:session-minutes-file": (f"/sessions/{s}/minutes/", NO_FILE_DN),
         "dialogues:session-notice": (f"/sessions/{s}/notice/", READ_DN),
         "dialogues:session-calendar": ("/sessions/calendar/", READ),
