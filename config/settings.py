@@ -218,6 +218,9 @@ if REDIS_URL:
             },
         }
     }
+    # Django's own RedisCache counts with Redis's atomic INCR, which is what the rate limit of the
+    # public pages needs; django-ratelimit only lists the django-redis package as supported.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True

@@ -45,7 +45,15 @@ from communes.models import (
 )
 from communes.services import reorganisation_apply
 from dialogues.demo import INVITED, TOPICS
-from dialogues.models import Plan, PlanTarget, Session, SessionKind, SessionStatus
+from dialogues.models import (
+    DialogueScope,
+    Plan,
+    PlanTarget,
+    Session,
+    SessionKind,
+    SessionMode,
+    SessionStatus,
+)
 from feedback.deadlines import add_working_days, working_calendar
 from feedback.demo import ANSWERERS, FAMILY, FIELDS, GIVEN
 from feedback.holidays import holidays_prefill
@@ -660,7 +668,13 @@ class Generator:
                     "plan_id": plan.pk,
                     "level": UnitLevel.COMMUNE,
                     "host_unit_id": commune.pk,
-                    "kind": SessionKind.REGULAR,
+                    # After the reform, today's kind: a dialogue conference for the whole unit.
+                    "kind": SessionKind.DIALOGUE if day >= REFORM_DAY else SessionKind.REGULAR,
+                    "dialogue_scope": DialogueScope.UNIT if day >= REFORM_DAY else "",
+                    "mode": SessionMode.IN_PERSON,
+                    "participation": "",
+                    "results_published_on": None,
+                    "results_published_by_id": None,
                     "topic": topic,
                     "venue": f"Hội trường UBND {commune.in_sentence}",
                     "starts_at": starts,
@@ -814,6 +828,8 @@ class Generator:
                         "agency_id": None,
                         "deadline": None,
                         "forwarded_at": None,
+                        "acknowledged_on": None,
+                        "acknowledged_by_id": None,
                         "answer": "",
                         "answer_document_number": "",
                         "answer_document_date": None,
