@@ -102,7 +102,7 @@ def test_leaders_post_only_where_no_shared_record_changes():
     allowed = {r.name for r in app_routes() if getattr(r.callback, "readers_may_post", False)}
     assert allowed == {
         "password_change", "password_change_done", "logout", "dialogues:feed-regenerate",
-        "reports:report-create", "reports:report-retry",
+        "reports:report-create",
         # Asking to see a person's data changes no record; the request is logged.
         "feedback:opinion-personal",
     }  # fmt: skip

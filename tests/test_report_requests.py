@@ -276,7 +276,7 @@ def test_a_number_taken_by_the_same_body_is_refused_next_to_the_field(board_staf
     assert response.status_code == 302
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reports_issued_at_once_with_one_number_are_refused_by_the_database(demo):
     """The form's check passed for both (they were issued at the same instant): the constraint
     refuses the second, which is told next to its number and stays a draft."""
