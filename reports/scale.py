@@ -16,14 +16,17 @@ decision and day), so scopes inherit their paths; from 1 July 2025 the sessions 
 communes', under a plan of Hưng Yên for the second half of the year.
 
 Opinions go through the states the workflow can reach, each with its timeline, most of them
-closed, a few still awaiting an agency (overdue by now). Rows are written with COPY, in one
-transaction, with ids reserved up front; the commune names are invented.
+closed, a few still awaiting an agency (overdue by now). The sessions held since 1 July 2025 (the
+2025 rules ask for results to be made public) are announced and their results published, as
+staff would have done on the public pages (`public`), each opinion under its own text. Rows are
+written with COPY, in one transaction, with ids reserved up front; the commune names are invented.
 """
 
 import dataclasses
 import datetime
 import functools
 import random
+import string
 import time
 from collections.abc import Iterable, Iterator
 
@@ -68,6 +71,10 @@ from feedback.models import (
 )
 from feedback.text import fold
 from feedback.workflow import OPINION_WORKFLOW
+from public.models import OpinionPublication, SessionPublication
+
+# The letters of a public address (as secrets.token_urlsafe uses).
+PUBLIC_ID_LETTERS = string.ascii_letters + string.digits + "-_"
 
 SESSIONS_PER_YEAR = 4
 OPINIONS_PER_SESSION = 40
@@ -75,6 +82,10 @@ YEARS = 5
 PROVINCE_CODE = "34"
 DISTRICT_CODE = "344"
 PROVINCE_USER = "bandanvantinh"
+# Since the reform a session is announced ANNOUNCED_BEFORE days before it and its results are
+# published PUBLISHED_AFTER days after it.
+ANNOUNCED_BEFORE = 8
+PUBLISHED_AFTER = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -673,7 +684,10 @@ class Generator:
                     "dialogue_scope": DialogueScope.UNIT if day >= REFORM_DAY else "",
                     "mode": SessionMode.IN_PERSON,
                     "participation": "",
-                    "results_published_on": None,
+                    # Since the reform, results are published (build_publications).
+                    "results_published_on": (
+                        day + datetime.timedelta(PUBLISHED_AFTER) if day >= REFORM_DAY else None
+                    ),
                     "results_published_by_id": None,
                     "topic": topic,
                     "venue": f"Hội trường UBND {commune.in_sentence}",
@@ -958,6 +972,80 @@ class Generator:
             update_fields=["last"],
         )
 
+    # --- publications -----------------------------------------------------------------------
+
+    def _public_id(self, taken: set) -> str:
+        while True:
+            public_id = "".join(self.rng.choices(PUBLIC_ID_LETTERS, k=11))
+            if public_id not in taken:
+                taken.add(public_id)
+                return public_id
+
+    def build_publications(self, sessions):
+        """The sessions held since the reform, announced and their results published: the
+        session's row and one row per opinion (its text as recorded: the generated contents
+        name no one), duplicates left out as staff would."""
+        chosen = {pk: day for pk, _, day, _ in sessions if day >= REFORM_DAY}
+        taken = set(SessionPublication.objects.values_list("public_id", flat=True))
+        taken |= set(OpinionPublication.objects.values_list("public_id", flat=True))
+        next_id = _next_id(SessionPublication)
+        rows = []
+        for pk, day in chosen.items():
+            rows.append(
+                {
+                    "id": next_id,
+                    "session_id": pk,
+                    "public_id": self._public_id(taken),
+                    "announced_at": _aware(day - datetime.timedelta(days=ANNOUNCED_BEFORE), 9),
+                    "announced_by_id": None,
+                    "announcement_withdrawn_at": None,
+                    "announcement_withdrawn_by_id": None,
+                    "results_published_at": _aware(
+                        day + datetime.timedelta(days=PUBLISHED_AFTER), 9
+                    ),
+                    "results_published_by_id": None,
+                    "results_withdrawn_at": None,
+                    "results_withdrawn_by_id": None,
+                    "version": 1,
+                }
+            )
+            next_id += 1
+        columns = [f.column for f in SessionPublication._meta.concrete_fields]
+        _copy(SessionPublication, columns, (tuple(row[c] for c in columns) for row in rows))
+        folded = functools.lru_cache(maxsize=None)(fold)
+        opinion_columns = [f.column for f in OpinionPublication._meta.concrete_fields]
+        next_opinion = _next_id(OpinionPublication)
+
+        # Read before the COPY starts: a connection cannot fetch while it copies.
+        found = list(
+            Opinion.objects.filter(session_id__in=list(chosen), duplicate_of__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "session_id", "content", "field__name")
+        )
+
+        def opinions():
+            nonlocal next_opinion
+            for pk, session_id, content, field_name in found:
+                day = chosen[session_id]
+                row = {
+                    "id": next_opinion,
+                    "opinion_id": pk,
+                    "session_id": session_id,
+                    "public_id": self._public_id(taken),
+                    "text": content,
+                    "search_text": f"{folded(content)} {folded(field_name)}",
+                    "published_at": _aware(day + datetime.timedelta(days=PUBLISHED_AFTER), 9),
+                    "published_by_id": None,
+                    "withdrawn_at": None,
+                    "withdrawn_by_id": None,
+                }
+                next_opinion += 1
+                yield tuple(row[c] for c in opinion_columns)
+
+        published = _copy(OpinionPublication, opinion_columns, opinions())
+        _reset_sequences(SessionPublication, OpinionPublication)
+        self.say(f"Published: {len(rows):,} sessions, {published:,} opinions")
+
     def run(self):
         with transaction.atomic():
             new_units, planning = self.build_units()
@@ -967,6 +1055,7 @@ class Generator:
             plans = self.build_plans(planning)
             sessions = self.build_sessions(plans, planning)
             self.build_opinions(sessions)
+            self.build_publications(sessions)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.say("Analysed; done.")

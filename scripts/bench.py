@@ -4,7 +4,8 @@
 
 Prepares the database (creates it, migrates, loads the data of the scale), starts gunicorn with
 the Server-Timing header on, logs each user in through the login form and times the key pages
-for the roles that use them, against a minimal logged-in view (/ping) timed in the same run. Then
+for the roles that use them, against a minimal logged-in view (/ping) timed in the same run, and
+the public pages residents read without logging in, with an empty cache and cached. Then
 it loads the opinion list with concurrent clients, renders the quarterly report of the district
 and of the province, prints the results against the targets of issue 7 and writes them to
 docs/benchmarks.md, one section per scale.
@@ -56,6 +57,8 @@ PROVINCE_USER = "bandanvantinh"
 NEW_COMMUNE_USER = "xavuthu"
 SEARCHES = ("dat dai", "o nhiem nuoc")  # Vietnamese folded to ASCII: "đất đai", "ô nhiễm nước"
 LOAD_PAGES = 4  # the opinion list under load: page 1 and up to three more
+# The public pages are read by anyone, logged in or not: timed without a login.
+ANONYMOUS = "(no login)"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,15 @@ PAGES = (
     Page("opinion", "opinion page", ("bandanvan", "dungnghia", "tnmt", NEW_COMMUNE_USER)),
     Page("queue", "agency queue", ("tnmt",)),
 )
+# The public pages (issue 13), each timed twice: "cold", every request a page the cache has not
+# seen (an address of its own: a parameter the page ignores), so it is made and stored; and
+# "cached", the same address again and again, as residents following one shared link.
+PUBLIC_PAGES = (
+    ("public:units", "public unit list"),
+    ("public:unit", "public unit page"),
+    ("public:search", "public unit page, search “dat dai”"),
+)
+CACHE_STATES = ("cold", "cached")
 
 
 # Pure functions ---------------------------------------------------------------------------------
@@ -211,6 +223,12 @@ class Timing:
     queries: list[int] = field(default_factory=list)
     error: str | None = None
     p95_limit: float = PAGE_P95_MS
+    cold: bool = False  # each request at an address of its own (see PUBLIC_PAGES)
+
+    def address(self, number: int) -> str:
+        if not self.cold:
+            return self.path
+        return f"{self.path}{'&' if '?' in self.path else '?'}bench={number}"
 
     @property
     def median(self):
@@ -320,15 +338,15 @@ class Browser:
 def time_page(browser: Browser, timing: Timing, *, requests: int, warmup: int) -> Timing:
     """Warm-up requests, then `requests` timed ones; the first answer must be a 200."""
     try:
-        status, headers, _, _ = browser.get(timing.path)
+        status, headers, _, _ = browser.get(timing.address(0))
         if status != 200:
             where = headers.get("Location")
             timing.error = f"HTTP {status}" + (f" → {where}" if where else "")
             return timing
-        for _ in range(warmup - 1):
-            browser.get(timing.path)
-        for _ in range(requests):
-            status, headers, _, elapsed = browser.get(timing.path)
+        for number in range(1, warmup):
+            browser.get(timing.address(number))
+        for number in range(warmup, warmup + requests):
+            status, headers, _, elapsed = browser.get(timing.address(number))
             if status != 200:
                 timing.error = f"HTTP {status} during the run"
                 return timing
@@ -530,6 +548,8 @@ def server_env(database_url: str, folder: Path) -> dict:
         ALLOWED_HOSTS="127.0.0.1",
         # No broker: tasks run eagerly and the cache is in memory; no page needs either.
         REDIS_URL="",
+        # One client sends thousands of requests to the public pages: no rate limit.
+        PUBLIC_RATE_LIMIT="1000000/m",
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="bench_settings",
         PYTHONPATH=str(folder),
@@ -726,6 +746,39 @@ def discover():
     return users, paths, load_paths, notes
 
 
+def discover_public() -> dict:
+    """The public pages' addresses (PUBLIC_PAGES): the list of units, and the page of xã Vũ Thư
+    (the demo's commune of today) or, when it has nothing public, of the unit of today with the
+    most published opinions; or why there is none."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from communes.models import AdministrativeUnit
+    from dialogues.demo import XA_VU_THU
+    from public.selectors import public_opinions, public_unit_of, unit_opinions
+
+    paths = {"public:units": reverse("public:unit-list")}
+    unit = AdministrativeUnit.objects.filter(code=XA_VU_THU, is_active=True).first()
+    if unit is None or not unit_opinions(unit).exists():
+        busiest = (
+            public_opinions()
+            .values("session__host_unit")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        unit = None
+        if busiest:
+            unit = public_unit_of(AdministrativeUnit.objects.get(pk=busiest["session__host_unit"]))
+    if unit is None:
+        paths["public:unit"] = paths["public:search"] = "no published results"
+    else:
+        page = reverse("public:unit", args=[unit.code])
+        paths["public:unit"] = page
+        paths["public:search"] = f"{page}?{urllib.parse.urlencode({'q': SEARCHES[0]})}"
+    return paths
+
+
 def report_quarter(province_code: str, today: datetime.date):
     """(year, quarter): the finished quarter with the most opinions in the province (the latest
     of equals), or None when it has none."""
@@ -891,6 +944,23 @@ def time_pages(browsers, refused, users, paths, *, requests):
     return timings
 
 
+def time_public_pages(port, public_paths, *, requests):
+    """The public pages without a login, cold then cached (PUBLIC_PAGES)."""
+    timings = []
+    for key, label in PUBLIC_PAGES:
+        path = public_paths.get(key, "")
+        for state in CACHE_STATES:
+            timing = Timing(f"{label} ({state})", ANONYMOUS, path, cold=state == "cold")
+            if not path.startswith("/"):
+                timing.error = path or "nothing public"
+            else:
+                time_page(Browser(port), timing, requests=requests, warmup=WARMUP)
+            timings.append(timing)
+            result = timing.error or f"{ms(timing.median)} ms"
+            print(f"  {timing.label:42} {result}", flush=True)
+    return timings
+
+
 def measure(args, env, folder) -> Results:
     setup_django(env)
     from django.db import connections
@@ -900,6 +970,7 @@ def measure(args, env, folder) -> Results:
 
     today = timezone.localdate()
     users, paths, load_paths, notes = discover()
+    public_paths = discover_public()
     reports = report_units()
     quarter = None if args.skip_reports else report_quarter(reports[-1][1], today)
     renderings = []
@@ -935,6 +1006,7 @@ def measure(args, env, folder) -> Results:
 
         pings = [("before", ping())]
         timings = time_pages(browsers, refused, users, paths, requests=args.requests)
+        timings += time_public_pages(server.port, public_paths, requests=args.requests)
         pings.append(("after", ping()))
 
         load_paths = {
@@ -1078,6 +1150,11 @@ and keeps the others. The targets are those of issue 7.
   once a minute: one query more); the target is checked against the most frequent count.
 - Each page is requested by each user who uses it, one request at a time, after warm-up
   requests; every user logs in through the login form.
+- The **public pages** (issue 13) are requested without a login, each twice over: *cold*, every
+  request at an address the cache has not seen yet (`?bench=N`, a parameter the page ignores),
+  so the page is made and then stored; *cached*, the same address again, as when residents
+  follow one shared link. The cache is each worker's memory here (production shares Redis), and
+  the rate limit is lifted for the run.
 - The **minimal view** is `/ping`: the smallest logged-in page, which pays what every page pays
   (middleware, session, user) and nothing more. It is timed in the same run before and after the
   pages; the baseline for `× ping` is the mean of the two medians.

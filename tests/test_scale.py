@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -14,6 +16,7 @@ from communes.models import AdministrativeUnit, Agency, UnitKind, UnitLevel
 from config.pagination import CappedPaginator
 from dialogues.models import Session, SessionStatus
 from feedback.models import Opinion, OpinionEvent, OpinionStatus
+from public.selectors import public_sessions, unit_opinions, unit_sessions
 from reports.scale import OTHER_DISTRICTS, SCALES, YEARS, Generator, generated_scale
 
 from .factories import district, make_opinion, make_plan, make_session, unit
@@ -180,6 +183,23 @@ def test_generate_scale_data_builds_the_province_as_the_issue_describes(db):
         if opinion.status == OpinionStatus.ANSWERED:
             assert opinion.session_answer and opinion.closed_at
     assert OpinionEvent.objects.filter(opinion__in=generated).count() > generated.count()
+    # Since the reform results are published, as the 2025 rules ask: the new commune's two
+    # sessions and every opinion of theirs but duplicates are on its public page, and no session
+    # generated before the reform is public.
+    public = unit_opinions(new)
+    assert unit_sessions(new).count() == 2
+    assert public.count() == (
+        Opinion.objects.filter(session__host_unit=new, duplicate_of__isnull=True).count()
+    )
+    assert public.filter(opinion__duplicate_of__isnull=False).count() == 0
+    assert not public_sessions().filter(
+        starts_at__year__in=years, starts_at__date__lt=REFORM_DAY
+    ).exists()
+    assert Client().get(reverse("public:unit", args=[new.code])).status_code == 200
+    # The deadline to publish results is met on each of them.
+    assert not Session.objects.filter(
+        starts_at__date__gte=REFORM_DAY, results_published_on__isnull=True, host_unit=new
+    ).exists()
     # The provincial board's user sees the whole province; new rows get new ids.
     staff = User.objects.get(username="bandanvantinh")
     assert Opinion.objects.visible_to(staff).count() == Opinion.objects.count()

@@ -165,3 +165,29 @@ def test_the_bench_times_the_users_of_today_on_pages_that_open_for_them(full_dem
     opinion = Opinion.objects.get(pk=mine["opinion"].strip("/").split("/")[-1])
     assert opinion.unit.code != "33801"
     assert opinion.unit.successions.get().successor.code == "33801"
+
+
+def test_the_bench_times_the_public_pages_cold_at_addresses_of_their_own_and_cached_at_one(
+    full_demo,
+):
+    """The public pages open without a login at the addresses the bench finds (xã Vũ Thư's,
+    which the demo publishes); a cold request is at an address the cache has not seen, and the
+    page ignores the parameter that makes it so but in its language links."""
+    paths = bench.discover_public()
+    assert paths["public:unit"] == "/cong-khai/33801/"
+    assert paths["public:search"] == "/cong-khai/33801/?q=dat+dai"
+    cold = bench.Timing("page", bench.ANONYMOUS, paths["public:search"], cold=True)
+    assert [cold.address(n) for n in (1, 2)] == [
+        "/cong-khai/33801/?q=dat+dai&bench=1",
+        "/cong-khai/33801/?q=dat+dai&bench=2",
+    ]
+    cached = bench.Timing("page", bench.ANONYMOUS, paths["public:unit"])
+    assert cached.address(1) == cached.address(2) == "/cong-khai/33801/"
+    client = Client()
+    for path in (paths["public:units"], cold.address(1), cached.address(1)):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    # The same page, but for the language links, which bring the visitor back where they were.
+    cold_page = client.get(cold.address(3)).content
+    assert b"%26bench%3D3" in cold_page
+    assert cold_page.replace(b"%26bench%3D3", b"") == client.get(paths["public:search"]).content
