@@ -305,6 +305,10 @@ PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=120)
 PUBLIC_RATE_LIMIT = env.str("PUBLIC_RATE_LIMIT", default="120/m")
 # With the cache (Redis) down the pages still answer, unthrottled, rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
+
+# The rules in force, the holiday list and the fields, kept in the cache (config/reference.py):
+# emptied on every change, and kept this long at most.
+REFERENCE_CACHE_SECONDS = env.int("REFERENCE_CACHE_SECONDS", default=600)
 # Absolute links in e-mails and calendar feeds.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -207,15 +207,21 @@ def count_held(target: PlanTarget, counts: dict, *, first=None, last=None) -> in
     )
 
 
-def plan_coverage(plan: Plan, *, user) -> Coverage:
-    """The coverage of a plan's targets within the user's scope, from its sessions."""
-    quarters = quarters_between(plan.period_start, plan.period_end)
-    targets = list(
+def visible_targets(user):
+    """The plan targets in the user's scope, in the order coverage lists them."""
+    return (
         PlanTarget.objects.visible_to(user)
-        .filter(plan=plan)
         .select_related("unit")
         .order_by("unit__path", "level", "period_start")
     )
+
+
+def plan_coverage(plan: Plan, *, user, targets=None) -> Coverage:
+    """The coverage of a plan's targets within the user's scope, from its sessions; `targets`
+    when they were read already (visible_targets, of this plan)."""
+    quarters = quarters_between(plan.period_start, plan.period_end)
+    if targets is None:
+        targets = list(visible_targets(user).filter(plan=plan))
     counts = {}
     if targets:
         counts = session_day_counts(

@@ -289,8 +289,8 @@ class SessionQuerySet(ScopedQuerySet):
 
 
 def list_prefetches():
-    """What a session's list row shows beside its own row: for_list, or
-    prefetch_related_objects over several lists at once (the home page's two)."""
+    """What a session's list row shows beside its own row (its chairs and residents), for
+    for_list or prefetch_related_objects over several lists at once."""
     chairs = OfficeHolder.objects.select_related("person", "position")
     return ("attending_units", models.Prefetch("chairs", queryset=chairs))
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from config.reference import reference
+
 
 def add_working_days(
     start: datetime.date,
@@ -28,19 +30,21 @@ def add_working_days(
 def working_calendar(
     after: datetime.date | None = None, until: datetime.date | None = None
 ) -> tuple[set[datetime.date], set[datetime.date]]:
-    """The holiday list as (days off, make-up working days), in one query; within (after, until]
-    when given."""
+    """The holiday list as (days off, make-up working days), within (after, until] when given:
+    from the cache of reference tables (config/reference.py), else in one query."""
+    holidays, worked = set(), set()
+    for day, is_working_day in holiday_rows():
+        if (after is None or day > after) and (until is None or day <= until):
+            (worked if is_working_day else holidays).add(day)
+    return holidays, worked
+
+
+def holiday_rows() -> list[tuple[datetime.date, bool]]:
+    """Every row of the holiday list (a few dozen a year) as (day, make-up working day)."""
     from .models import Holiday
 
-    rows = Holiday.objects.all()
-    if after is not None:
-        rows = rows.filter(day__gt=after)
-    if until is not None:
-        rows = rows.filter(day__lte=until)
-    holidays, worked = set(), set()
-    for day, is_working_day in rows.values_list("day", "is_working_day"):
-        (worked if is_working_day else holidays).add(day)
-    return holidays, worked
+    rows = Holiday.objects.order_by("day").values_list("day", "is_working_day")
+    return reference("holidays", lambda: list(rows))
 
 
 def answer_days(*, field=None, agency=None) -> int:

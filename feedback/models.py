@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.scope import ScopedQuerySet
+from config.reference import reference
 from config.workflow import TransitionNotAllowed  # noqa: F401 (raised by _require)
 
 from .text import fold
@@ -39,6 +40,12 @@ class Field(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def all_fields() -> list[Field]:
+    """Every field, retired ones included, in the list's order: from the cache of reference
+    tables (config/reference.py)."""
+    return reference("fields", lambda: list(Field.objects.order_by("order", "name")))
 
 
 class Holiday(models.Model):

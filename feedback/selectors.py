@@ -8,7 +8,9 @@ from .models import Opinion
 
 def opinion_for(user, pk, *, to_change=False) -> Opinion:
     """An opinion the user can see, or 404; to change it, one of their own unit's (403)."""
-    opinion = get_object_or_404(Opinion.objects.visible_to(user).for_list(), pk=pk)
+    # Who told the author, read with it: the page names them.
+    rows = Opinion.objects.visible_to(user).for_list().select_related("acknowledged_by")
+    opinion = get_object_or_404(rows, pk=pk)
     if to_change:
         refuse_unless_changeable(user, opinion.unit)
     return opinion

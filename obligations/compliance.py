@@ -17,9 +17,9 @@ quota counts from 1 January of its year.
 Deadlines (announce before, publish after, acknowledge after) are counted over the sessions (and
 their opinions) that start in the period: on time, late, still open, past the deadline.
 
-A fixed number of queries whatever the number of units, sessions and opinions: the rules (and
-holidays), the units, the office holders, one list of counted sessions per quota rule, and two
-grouped counts for the deadlines.
+A fixed number of queries whatever the number of units, sessions, opinions and rules: the rules
+(and holidays, both usually from the cache of reference tables), the units, the office holders,
+one list of the sessions counted for any quota rule, and two grouped counts for the deadlines.
 """
 
 import calendar
@@ -27,7 +27,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -264,9 +264,11 @@ def compliance(
     measures=None,
     with_heads: bool = True,
     with_sessions: bool = True,
+    groups: list[tuple] | None = None,
 ) -> Compliance:
     """The rules in force in [start, end] for the unit's scope (or for every unit), each with
-    what was required, done and missed. `measures` limits the rules looked at."""
+    what was required, done and missed. `measures` limits the rules looked at; `groups` are
+    the period's session_groups when they were read already (over [start, end] or more)."""
     today = today or timezone.localdate()
     as_of = min(end, today)
     book = book or RuleBook.load(as_of)
@@ -283,7 +285,7 @@ def compliance(
     quotas = _quotas(
         unit, quota_rules, start, end, as_of, with_heads=with_heads, with_sessions=with_sessions
     )
-    deadlines = _deadlines(unit, deadline_rules, book, start, end, today)
+    deadlines = _deadlines(unit, deadline_rules, book, start, end, today, groups)
     return Compliance(
         unit=unit, start=start, end=end, today=today, quotas=quotas, deadlines=deadlines
     )
@@ -329,7 +331,7 @@ def _quotas(unit, rules, start, end, as_of, *, with_heads, with_sessions) -> lis
         )
         for holder in found:
             holders[(holder.unit_id, holder.position_id)].append(holder)
-    lines = []
+    found = []  # (rule, its rows by unit, the first day it counts from)
     for rule in rules:
         spans = _buckets(rule, start, end)
         rows = {}
@@ -357,54 +359,90 @@ def _quotas(unit, rules, start, end, as_of, *, with_heads, with_sessions) -> lis
                 )  # fmt: skip
             if buckets:
                 rows[candidate.pk] = UnitQuota(unit=candidate, buckets=buckets)
-        if not rows:
-            continue
-        first_day = min(bucket.first for row in rows.values() for bucket in row.buckets)
-        for pk, host_id, day, topic in _counted_sessions(unit, rule, first_day, end):
+        if rows:
+            first_day = min(bucket.first for row in rows.values() for bucket in row.buckets)
+            found.append((rule, rows, first_day))
+    if not found:
+        return []
+    # Every rule's sessions in one query, each row saying which rules it counts for.
+    counted = _counted_sessions(
+        unit, [rule for rule, _rows, _first in found], min(first for *_rest, first in found), end
+    )
+    for pk, host_id, day, topic, *counts_for in counted:
+        for (_rule, rows, first_day), counts in zip(found, counts_for, strict=True):
             row = rows.get(host_id)
-            if row is None:
+            if not counts or row is None or day < first_day:
                 continue
             for bucket in row.buckets:
                 if bucket.first <= day <= bucket.last:
                     bucket.days.add(day)
                     if with_sessions:
                         row.sessions.append(Counted(pk=pk, day=day, topic=topic))
-        lines.append(QuotaLine(rule=rule, units=list(rows.values())))
-    return lines
+    return [QuotaLine(rule=rule, units=list(rows.values())) for rule, rows, _first in found]
 
 
 def counted_sessions(rule: Obligation, sessions=None):
     """The sessions that count towards a quota rule: held, of its level and kind, and chaired
     by the holder of its office in the host unit when it names one."""
     sessions = (Session.objects.all() if sessions is None else sessions).held()
-    sessions = sessions.filter(level=rule.level)
+    return sessions.filter(_counts_for(rule))
+
+
+def _counts_for(rule: Obligation) -> Q:
+    """A held session counts for the rule: of its level and kind, chaired by its office."""
+    condition = Q(level=rule.level)
     if rule.session_kind:
-        sessions = sessions.filter(kind=rule.session_kind)
+        condition &= Q(kind=rule.session_kind)
     if rule.position_id:
         chairs = Session.chairs.through.objects.filter(
             session_id=OuterRef("pk"),
             officeholder__position_id=rule.position_id,
             officeholder__unit_id=OuterRef("host_unit_id"),
         )
-        sessions = sessions.filter(Exists(chairs))
-    return sessions
+        condition &= Exists(chairs)
+    return condition
 
 
-def _counted_sessions(unit, rule, first, last):
+def _counted_sessions(unit, rules, first, last):
+    """(pk, host, day, topic, counts for rule 1, for rule 2, …): the held sessions of the
+    period in the unit's scope that count for any of the rules, in one query."""
     scope = Session.objects.all() if unit is None else Session.objects.within(unit)
+    flags = {
+        f"counts_{index}": ExpressionWrapper(_counts_for(rule), output_field=BooleanField())
+        for index, rule in enumerate(rules)
+    }
+    any_rule = Q()
+    for rule in rules:
+        any_rule |= _counts_for(rule)
     return (
-        counted_sessions(rule, scope)
+        scope.held()
         .starting_between(first, last)
-        .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
+        .filter(any_rule)
+        .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()), **flags)
         .order_by("starts_at", "pk")
-        .values_list("pk", "host_unit_id", "day", "topic")
+        .values_list("pk", "host_unit_id", "day", "topic", *flags)
     )
 
 
 # --- deadlines ---------------------------------------------------------------------------------
 
 
-def _deadlines(unit, rules, book, start, end, today) -> list[DeadlineLine]:
+def session_groups(unit, start: datetime.date, end: datetime.date) -> list[tuple]:
+    """The sessions of the unit's scope (every unit's when None) starting in [start, end], not
+    cancelled, counted by (level, kind, day, status, notice date, results published on): one
+    grouped query that the deadlines and, on the home page, the count by kind both read."""
+    scope = Session.objects.all() if unit is None else Session.objects.within(unit)
+    return list(
+        scope.starting_between(start, end)
+        .exclude(status=SessionStatus.CANCELLED)
+        .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("level", "kind", "day", "status", "notice_date", "results_published_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _deadlines(unit, rules, book, start, end, today, groups=None) -> list[DeadlineLine]:
     if not rules:
         return []
     lines = {rule.pk: DeadlineLine(rule=rule) for rule in rules}
@@ -438,13 +476,11 @@ def _deadlines(unit, rules, book, start, end, today) -> list[DeadlineLine]:
     scope = Session.objects.all() if unit is None else Session.objects.within(unit)
     sessions = scope.starting_between(start, end).exclude(status=SessionStatus.CANCELLED)
     if measures & {Measure.ANNOUNCE_BEFORE, Measure.PUBLISH_AFTER}:
-        rows = (
-            sessions.annotate(day=TruncDate("starts_at", tzinfo=tz))
-            .values_list("level", "kind", "day", "status", "notice_date", "results_published_on")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for level, kind, day, status, notice, published, count in rows:
+        if groups is None:
+            groups = session_groups(unit, start, end)
+        for level, kind, day, status, notice, published, count in groups:
+            if not start <= day <= end:
+                continue
             if Measure.ANNOUNCE_BEFORE in measures:
                 tally(Measure.ANNOUNCE_BEFORE, level, kind, day, notice, count)
             if Measure.PUBLISH_AFTER in measures and status == SessionStatus.HELD:
@@ -493,10 +529,16 @@ def requirement(rule: Obligation) -> str:
 DEADLINE_REACH = datetime.timedelta(days=45)
 
 
-def due_this_month(*, unit: AdministrativeUnit, today: datetime.date | None = None):
+def deadline_reach(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The days whose sessions due_this_month looks at for deadlines."""
+    return today.replace(day=1) - DEADLINE_REACH, month_end(today) + DEADLINE_REACH
+
+
+def due_this_month(*, unit: AdministrativeUnit, today: datetime.date | None = None, groups=None):
     """What falls due this month in the unit's scope: the monthly quotas (done so far, days
     left) and the deadlines still open that fall due by the month's end, with those overdue.
-    None when no rule is in force."""
+    None when no rule is in force. `groups`: session_groups over deadline_reach(today) or more,
+    when read already."""
     today = today or timezone.localdate()
     first, last = today.replace(day=1), month_end(today)
     book = RuleBook.load(today)
@@ -504,9 +546,10 @@ def due_this_month(*, unit: AdministrativeUnit, today: datetime.date | None = No
         unit=unit, start=first, end=last, today=today, book=book, measures=(Measure.PER_MONTH,),
         with_heads=False, with_sessions=False,
     )  # fmt: skip
+    reach_start, reach_end = deadline_reach(today)
     deadlines = compliance(
-        unit=unit, start=first - DEADLINE_REACH, end=last + DEADLINE_REACH, today=today,
-        book=book, measures=DEADLINES,
+        unit=unit, start=reach_start, end=reach_end, today=today, book=book, measures=DEADLINES,
+        groups=groups,
     )  # fmt: skip
     if not quotas.has_rules and not deadlines.has_rules:
         return None

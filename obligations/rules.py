@@ -1,8 +1,9 @@
 """The rules in force and the deadlines they set: the one home for "announce by", "results public
 by" and "author told by", read from `Obligation` rows (never from numbers in code).
 
-`RuleBook.load(day)` reads every rule (a short table) in one query; a list page loads it once and
-asks it per row, so a page's query count does not grow with its rows. A session is held to the
+`RuleBook.load(day)` reads every rule (a short table) and the holiday list, from the cache of
+reference tables (config/reference.py) or in one query each; a list page loads it once and asks
+it per row, so a page's query count does not grow with its rows. A session is held to the
 rules in force on its own date: a 2019 session has no Kết luận 215 deadline.
 """
 
@@ -14,6 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from config.dates import on_or_after, on_or_before
+from config.reference import reference
 from feedback.deadlines import add_working_days, working_calendar
 
 from .models import Measure, Obligation
@@ -48,7 +50,8 @@ class RuleBook:
     @classmethod
     def load(cls, day: datetime.date | None = None, *, holidays: bool = True) -> "RuleBook":
         day = day or timezone.localdate()
-        rules = list(Obligation.objects.select_related("position"))
+        rows = Obligation.objects.select_related("position")
+        rules = reference("obligations", lambda: list(rows))
         closed, worked = (
             working_calendar(day - datetime.timedelta(days=401), day + datetime.timedelta(days=120))
             if holidays and any(rule.working_days for rule in rules)

@@ -2,16 +2,16 @@
 
 import datetime
 
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count
 from django.utils import timezone
 
 from config.pagination import first_rows
 from dialogues.access import SESSION_EDITORS
-from dialogues.coverage import plan_coverage
-from dialogues.models import Plan, Session, list_prefetches
+from dialogues.coverage import plan_coverage, visible_targets
+from dialogues.models import Plan, Session
 from feedback.access import RECORDERS
 from feedback.models import Opinion, due_soon_q, overdue_q
-from obligations.compliance import due_this_month
+from obligations.compliance import deadline_reach, due_this_month, session_groups
 
 from .charts import opinions_by_field_chart, opinions_by_status_chart
 from .figures import period_summary
@@ -38,16 +38,27 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
     context["can_edit_sessions"] = user.role in SESSION_EDITORS
     context["can_record_opinions"] = user.role in RECORDERS
     rows = sessions.select_related("host_unit", "plan")
-    awaiting = list(rows.awaiting_results().order_by("-starts_at", "pk")[:8])
+    # Both lists show a session's time, host and topic (not its chairs or residents).
+    context["awaiting_results"] = list(rows.awaiting_results().order_by("-starts_at", "pk")[:8])
     upcoming = list(rows.upcoming().order_by("starts_at")[:8])
-    # The two lists' chairs and residents in one query each, not one per list.
-    prefetch_related_objects([*awaiting, *upcoming], *list_prefetches())
-    context["awaiting_results"] = awaiting
     quarter = (today.month - 1) // 3 + 1
     start, end = quarter_bounds(today.year, quarter)
+    # The sessions of the quarter and of the month's deadlines, counted in one grouped query.
+    reach_start, reach_end = deadline_reach(today)
+    groups = session_groups(user.unit, min(start, reach_start), max(end, reach_end))
     # The counts the quarterly report prints, without the lists only the report shows.
-    figures = period_summary(unit=user.unit, start=start, end=end, today=today)
-    plan = Plan.objects.visible_to(user).covering(today).order_by("-period_start").first()
+    figures = period_summary(unit=user.unit, start=start, end=end, today=today, groups=groups)
+    # The latest plan covering today that has targets in the user's scope, read with them.
+    targets = list(
+        visible_targets(user)
+        .filter(plan__in=Plan.objects.visible_to(user).covering(today).values("pk"))
+        .select_related("plan")
+    )
+    plan = max(
+        (target.plan for target in targets),
+        key=lambda plan: (plan.period_start, plan.pk),
+        default=None,
+    )
     context.update(
         quarter=quarter,
         figures=figures,
@@ -55,7 +66,11 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
         status_chart=opinions_by_status_chart(figures),
         upcoming=upcoming,
         plan=plan,
-        coverage=plan_coverage(plan, user=user) if plan else None,
-        due_this_month=due_this_month(unit=user.unit, today=today),
+        coverage=plan_coverage(
+            plan, user=user, targets=[t for t in targets if t.plan_id == plan.pk]
+        )
+        if plan
+        else None,
+        due_this_month=due_this_month(unit=user.unit, today=today, groups=groups),
     )
     return context

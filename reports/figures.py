@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, OfficeHolder, UnitLevel
 from dialogues.coverage import LevelCoverage, TargetCoverage, count_held, session_day_counts
-from dialogues.models import CURRENT_KINDS, PlanTarget, Session, SessionKind
-from feedback.models import Field, Opinion, OpinionStatus
+from dialogues.models import CURRENT_KINDS, PlanTarget, Session, SessionKind, SessionStatus
+from feedback.models import Opinion, OpinionStatus, all_fields
 
 from .periods import period_kind_of, period_label, previous_period
 
@@ -240,11 +240,21 @@ def period_summary(
     start: datetime.date,
     end: datetime.date,
     today: datetime.date | None = None,
+    groups: list[tuple] | None = None,
 ):
-    """The same counts as report_figures, in three queries (sessions, opinions, fields)."""
+    """The same counts as report_figures, in two queries (sessions by kind, opinions; the
+    fields are reference rows). `groups`: the sessions counted by (level, kind, day, status, …)
+    over the period or more (obligations.compliance.session_groups), when read already."""
     held = held_sessions(unit, start, end)
-    # Counted by kind in the same query: every session has one kind.
-    by_kind = session_kind_counts(held)
+    if groups is None:
+        # Counted by kind in the same query: every session has one kind.
+        by_kind = session_kind_counts(held)
+    else:
+        kinds = defaultdict(int)
+        for _level, kind, day, status, *_dates, count in groups:
+            if status == SessionStatus.HELD and start <= day <= end:
+                kinds[kind] += count
+        by_kind = kind_counts(dict(kinds))
     return Summary(
         sessions_held=sum(line.count for line in by_kind),
         tallies=opinion_tallies(
@@ -484,9 +494,7 @@ def opinion_tallies(opinions, *, as_of: datetime.date, with_fields: bool = True)
 
 def _by_field(counts, total) -> tuple[Tally, ...]:
     """Every active field in the list's order, zeros included; retired ones only if used."""
-    fields = Field.objects.filter(Q(is_active=True) | Q(pk__in=list(counts))).order_by(
-        "order", "name"
-    )
+    fields = [field for field in all_fields() if field.is_active or field.pk in counts]
     return tuple(
         Tally(
             field.pk, field.name, counts.get(field.pk, 0), percent(counts.get(field.pk, 0), total)

@@ -60,6 +60,9 @@ def _test_settings(settings, tmp_path):
     # The public pages are neither cached nor rate limited across tests (the cache outlives a
     # test); tests/test_public_pages.py turns both on where it tests them.
     settings.PUBLIC_CACHE_SECONDS = 0
+    # Nor are the reference tables (config/reference.py): tests/test_reference_cache.py turns
+    # the cache on where it tests it.
+    settings.REFERENCE_CACHE_SECONDS = 0
     settings.PUBLIC_RATE_LIMIT = "100000/m"
     # Uploaded and generated files go to a folder of the test's own.
     settings.MEDIA_ROOT = tmp_path / "media"
