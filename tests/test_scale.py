@@ -192,9 +192,11 @@ def test_generate_scale_data_builds_the_province_as_the_issue_describes(db):
         Opinion.objects.filter(session__host_unit=new, duplicate_of__isnull=True).count()
     )
     assert public.filter(opinion__duplicate_of__isnull=False).count() == 0
-    assert not public_sessions().filter(
-        starts_at__year__in=years, starts_at__date__lt=REFORM_DAY
-    ).exists()
+    assert (
+        not public_sessions()
+        .filter(starts_at__year__in=years, starts_at__date__lt=REFORM_DAY)
+        .exists()
+    )
     assert Client().get(reverse("public:unit", args=[new.code])).status_code == 200
     # The deadline to publish results is met on each of them.
     assert not Session.objects.filter(
