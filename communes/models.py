@@ -122,7 +122,7 @@ class AdministrativeUnit(MP_Node):
     )
     # The paths of the units this one succeeded, and of those its units below succeeded, kept
     # by the reorganisation service (communes/services.py) with no path covered by another:
-    # scope reads them with one `path LIKE 'p%'` per entry, each served by the path index.
+    # scope reads them with one range of paths per entry (scope.subtree_range), on the path index.
     inherited_paths = models.JSONField(
         _("inherited paths"), default=list, blank=True, editable=False
     )
