@@ -4,13 +4,14 @@
         --new-db postgres://…/new [--requests 40]
 
 `make bench` on a shared two-core machine moves by more than the 10 % a change is judged on
-(the same code and data: up to 1.7 times between two runs an hour apart). This harness answers
-one question instead: is this checkout slower than an older one (`--old-dir`, a git worktree of
-it, each on the national data its own generator made) for a scope the 2025 reorganisation did
-not touch? Both are served at once under gunicorn as `make bench` serves them; a board staff
-user of the generated province P01 (Hà Nội, 94 units in both data sets) and an officer of its
-first commune are added to both databases; each page is requested from one version then the
-other, alternating which goes first, so that whatever slows the machine slows both.
+(the same code and data: medians 0.9 to 2.2 times apart in two runs 35 minutes apart). This
+harness answers one question instead: is this checkout slower than an older one (`--old-dir`, a
+git worktree of it, each on the national data its own generator made) for a scope the 2025
+reorganisation did not touch? Both are served at once under gunicorn as `make bench` serves
+them; a board staff user of the generated province P01 (Hà Nội, 94 units in both data sets) and
+an officer of its first commune are added to both databases; each page is requested from one
+version then the other, alternating which goes first, so that whatever slows the machine slows
+both. It prints the medians, SQL time and queries of each (docs/benchmarks.md quotes a run).
 """
 
 import argparse
@@ -121,6 +122,8 @@ def compare(args):
                             timing.walls.append(elapsed * 1000)
                             server = bench.parse_server_timing(headers.get("Server-Timing"))
                             if server["queries"] is not None:
+                                timing.apps.append(server["app"])
+                                timing.dbs.append(server["db"])
                                 timing.queries.append(server["queries"])
                     old, new = timings[label, name, "old"], timings[label, name, "new"]
                     print(f"  {label:24} {name:8} old {bench.ms(old.median):>7} ms  "
@@ -144,16 +147,19 @@ def main(argv=None):
     started = time.monotonic()
     timings = compare(args)
     print()
-    print("| page | user | old median ms | new median ms | new / old | old queries | new queries |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| page | user | old median ms | new median ms | new / old | old SQL ms | new SQL ms "
+        "| old queries | new queries |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for label, _ in PAGES:
         for name, _, _ in USERS:
             old, new = timings[label, name, "old"], timings[label, name, "new"]
             ratio = new.median / old.median if old.median and new.median else None
             print(
                 f"| {label} | {name} | {bench.ms(old.median)} | {bench.ms(new.median)} | "
-                f"{'–' if ratio is None else f'{ratio:.2f}'} | {old.query_text} | "
-                f"{new.query_text} |"
+                f"{'–' if ratio is None else f'{ratio:.2f}'} | {bench.ms(old.db_median)} | "
+                f"{bench.ms(new.db_median)} | {old.query_text} | {new.query_text} |"
             )
     medians = [
         timings[label, name, "new"].median / timings[label, name, "old"].median
