@@ -407,13 +407,14 @@ def _counted_sessions(unit, rules, first, last):
     """(pk, host, day, topic, counts for rule 1, for rule 2, …): the held sessions of the
     period in the unit's scope that count for any of the rules, in one query."""
     scope = Session.objects.all() if unit is None else Session.objects.within(unit)
+    conditions = [_counts_for(rule) for rule in rules]
     flags = {
-        f"counts_{index}": ExpressionWrapper(_counts_for(rule), output_field=BooleanField())
-        for index, rule in enumerate(rules)
+        f"counts_{index}": ExpressionWrapper(condition, output_field=BooleanField())
+        for index, condition in enumerate(conditions)
     }
     any_rule = Q()
-    for rule in rules:
-        any_rule |= _counts_for(rule)
+    for condition in conditions:
+        any_rule |= condition
     return (
         scope.held()
         .starting_between(first, last)

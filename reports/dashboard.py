@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from config.pagination import first_rows
@@ -48,17 +48,17 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
     groups = session_groups(user.unit, min(start, reach_start), max(end, reach_end))
     # The counts the quarterly report prints, without the lists only the report shows.
     figures = period_summary(unit=user.unit, start=start, end=end, today=today, groups=groups)
-    # The latest plan covering today that has targets in the user's scope, read with them.
-    targets = list(
-        visible_targets(user)
-        .filter(plan__in=Plan.objects.visible_to(user).covering(today).values("pk"))
-        .select_related("plan")
+    # The latest plan covering today that has targets in the user's scope, read with them in
+    # one query (only that plan's targets, however many plans cover today).
+    latest = (
+        Plan.objects.visible_to(user)
+        .covering(today)
+        .filter(pk__in=visible_targets(user).values("plan"))
+        .order_by("-period_start", "-pk")
+        .values("pk")[:1]
     )
-    plan = max(
-        (target.plan for target in targets),
-        key=lambda plan: (plan.period_start, plan.pk),
-        default=None,
-    )
+    targets = list(visible_targets(user).filter(plan=Subquery(latest)).select_related("plan"))
+    plan = targets[0].plan if targets else None
     context.update(
         quarter=quarter,
         figures=figures,
@@ -66,11 +66,7 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
         status_chart=opinions_by_status_chart(figures),
         upcoming=upcoming,
         plan=plan,
-        coverage=plan_coverage(
-            plan, user=user, targets=[t for t in targets if t.plan_id == plan.pk]
-        )
-        if plan
-        else None,
+        coverage=plan_coverage(plan, user=user, targets=targets) if plan else None,
         due_this_month=due_this_month(unit=user.unit, today=today, groups=groups),
     )
     return context
